@@ -1,0 +1,3 @@
+from routemap.cli import main
+
+main(prog_name="routemap")

@@ -1,0 +1,66 @@
+"""Options and error handling shared by the commands."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from typing import Any, Callable
+
+import click
+
+from routemap.errors import RoutemapError
+
+__all__ = ["gazetteer_option", "world_option", "format_option", "fail_cleanly", "load_gazetteer_from_options"]
+
+gazetteer_option = click.option(
+    "--gazetteer",
+    "gazetteer_path",
+    type=click.Path(dir_okay=False),
+    envvar="ROUTEMAP_GAZETTEER",
+    default=None,
+    help="Gazetteer YAML to use instead of the bundled one (env: ROUTEMAP_GAZETTEER).",
+)
+
+world_option = click.option(
+    "--no-world",
+    is_flag=True,
+    default=False,
+    help="Use the curated gazetteer alone, without the GeoNames world layer.",
+)
+
+
+def format_option(*choices: str, default: str = "table") -> Callable:
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(choices),
+        default=default,
+        show_default=True,
+        help="Output format.",
+    )
+
+
+def fail_cleanly(func: Callable) -> Callable:
+    """Turn a RoutemapError (or an unreadable file) into one line on stderr and exit 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except RoutemapError as exc:
+            click.echo(f"routemap: {exc}", err=True)
+            sys.exit(2)
+        except OSError as exc:
+            where = getattr(exc, "filename", None)
+            reason = exc.strerror or str(exc)
+            click.echo(f"routemap: {where}: {reason}" if where else f"routemap: {reason}", err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
+def load_gazetteer_from_options(gazetteer_path: str | None, no_world: bool = True):
+    """The gazetteer the options name (bundled by default)."""
+    from routemap.gazetteer import load_gazetteer
+
+    return load_gazetteer(gazetteer_path)
