@@ -50,6 +50,10 @@ def fail_cleanly(func: Callable) -> Callable:
         except RoutemapError as exc:
             click.echo(f"routemap: {exc}", err=True)
             sys.exit(2)
+        except BrokenPipeError:
+            # The reader went away (`routemap ... | head`): not an error of ours.
+            sys.stderr.close()
+            sys.exit(0)
         except OSError as exc:
             where = getattr(exc, "filename", None)
             reason = exc.strerror or str(exc)
@@ -59,8 +63,14 @@ def fail_cleanly(func: Callable) -> Callable:
     return wrapper
 
 
-def load_gazetteer_from_options(gazetteer_path: str | None, no_world: bool = True):
-    """The gazetteer the options name (bundled by default)."""
+def load_gazetteer_from_options(gazetteer_path: str | None, no_world: bool = False):
+    """The gazetteer the options name (bundled by default), with the world layer beneath it
+    unless ``--no-world``."""
     from routemap.gazetteer import load_gazetteer
 
-    return load_gazetteer(gazetteer_path)
+    gazetteer = load_gazetteer(gazetteer_path)
+    if no_world:
+        return gazetteer
+    from routemap.world import load_world
+
+    return gazetteer.attach_world(load_world())

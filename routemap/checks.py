@@ -1,0 +1,918 @@
+"""Check the figures an article states against geography.
+
+Every :class:`~routemap.models.Claim` is compared with one or more references — the
+straight line (geodesic), the route for the claim's mode along the gazetteer's network
+(:func:`routemap.network.reference_route`), the length of that route inside one country,
+twice the route (a round trip), the implied speed of a leg, the plausible speeds of the
+mode, and the conversion written next to the figure — and each comparison is a
+:class:`~routemap.models.Check`.  Whether a reference *supports* a figure is decided by
+the tolerance model below, driven by the figure's hedge ("about", "more than",
+"thousands of", ...) and by the precision it is written with; the table is documented in
+``docs/tolerance.md``.
+
+The claim's verdict is the verdict of the check on the basis the text implies (the rail
+route for a train journey, the road route for a car, the great circle for a flight, the
+length inside a country for "through China"); the other checks explain it.  A figure that
+is about twice the one-way route is read as a round trip (``round_trip="likely"``).
+
+Everything here is a pure function over the data classes; the only outside calls are to
+:mod:`routemap.geo` and :mod:`routemap.network` (or the ``route_for`` function a caller
+passes in, which tests use to supply hand-made routes).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterable, Sequence
+
+from routemap.errors import RoutemapError
+from routemap.models import Check, Claim, ClaimResult, Itinerary, Quantity, Route
+
+__all__ = [
+    "CONSISTENT",
+    "INCONSISTENT",
+    "UNVERIFIABLE",
+    "HEDGE_FAMILIES",
+    "TOLERANCE_RULES",
+    "Tolerance",
+    "hedge_family",
+    "written_step",
+    "unit_factor",
+    "tolerance",
+    "supports",
+    "check_claims",
+    "check_claim",
+]
+
+CONSISTENT, INCONSISTENT, UNVERIFIABLE = "consistent", "inconsistent", "unverifiable"
+
+RouteFinder = Callable[[object, str, str, str], Route]
+
+# --------------------------------------------------------------------------- tolerance model
+
+EXACT_RELATIVE = 0.05
+"""An unhedged figure may differ from the reference by 5% plus half a unit of its last
+significant digit (its rounding)."""
+
+ABOUT_RELATIVE = 0.15
+NEARLY_INTERVAL = (0.85, 1.02)
+MORE_THAN_FLOOR = 0.98
+A_LITTLE_OVER_CEILING = 1.25
+LESS_THAN_CEILING = 1.02
+RANGE_WIDENING = 0.05
+ROUND_TRIP_FACTOR = 2.0
+
+HEDGE_FAMILIES: dict[str, str] = {
+    # about: reference within ±15%
+    "about": "about", "around": "about", "roughly": "about", "approximately": "about",
+    "approx": "about", "approx.": "about", "some": "about", "circa": "about", "c.": "about",
+    "an estimated": "about", "estimated": "about", "almost exactly": "about", "or so": "about",
+    "nearly exactly": "about", "more or less": "about", "in the region of": "about",
+    # nearly: reference a little above the figure at most, up to 15% below
+    "nearly": "nearly", "almost": "nearly", "close to": "nearly", "just under": "nearly",
+    "just short of": "nearly", "a little under": "nearly", "a little less than": "nearly",
+    "slightly less than": "nearly", "slightly under": "nearly", "not quite": "nearly",
+    # more than: reference at least the figure
+    "more than": "more than", "over": "more than", "at least": "more than",
+    "upwards of": "more than", "in excess of": "more than", "no less than": "more than",
+    "not less than": "more than", "above": "more than", "longer than": "more than",
+    "as much as": "more than", "as many as": "more than",
+    # a little over: at least the figure, at most a quarter more
+    "a little over": "a little over", "just over": "a little over",
+    "a little more than": "a little over", "slightly more than": "a little over",
+    "slightly over": "a little over", "just more than": "a little over",
+    # less than: reference at most the figure
+    "less than": "less than", "under": "less than", "up to": "less than",
+    "no more than": "less than", "not more than": "less than", "at most": "less than",
+    "no faster than": "less than", "fewer than": "less than", "below": "less than",
+    "shorter than": "less than", "within": "less than", "no longer than": "less than",
+    # only: an exact figure the writer stresses is small
+    "only": "only", "just": "only", "a mere": "only", "merely": "only", "barely": "only",
+    # orders of magnitude
+    "tens of": "tens of", "dozens of": "tens of",
+    "hundreds of": "hundreds of", "several hundred": "hundreds of", "a few hundred": "hundreds of",
+    "thousands of": "thousands of", "several thousand": "thousands of",
+    "a few thousand": "thousands of", "many thousands of": "thousands of",
+    "tens of thousands of": "tens of thousands of",
+    "hundreds of thousands of": "hundreds of thousands of",
+}
+"""Normalised hedge words -> the tolerance rule (family) they follow."""
+
+MAGNITUDES: dict[str, tuple[float, float]] = {
+    "tens of": (10.0, 100.0),
+    "hundreds of": (100.0, 1_000.0),
+    "thousands of": (1_000.0, 10_000.0),
+    "tens of thousands of": (10_000.0, 100_000.0),
+    "hundreds of thousands of": (100_000.0, 1_000_000.0),
+}
+"""Order-of-magnitude hedges: the interval in the *stated* unit, upper bound exclusive."""
+
+TOLERANCE_RULES: dict[str, str] = {
+    "exact": "x ± (5%·x + ½ unit of the last significant digit, at least 2 digits)",
+    "about": "x ± 15%·x",
+    "nearly": "[0.85·x, 1.02·x]",
+    "more than": "≥ 0.98·x",
+    "a little over": "[0.98·x, 1.25·x]",
+    "less than": "≤ 1.02·x",
+    "only": "as exact (flags that the writer stresses smallness)",
+    "range": "[0.95·low, 1.05·high]; with about, [0.85·low, 1.15·high]",
+    "tens of": "10 ≤ reference < 100 in the stated unit",
+    "hundreds of": "100 ≤ reference < 1,000 in the stated unit",
+    "thousands of": "1,000 ≤ reference < 10,000 in the stated unit",
+    "tens of thousands of": "10,000 ≤ reference < 100,000 in the stated unit",
+    "hundreds of thousands of": "100,000 ≤ reference < 1,000,000 in the stated unit",
+}
+"""One line per rule: the interval of reference values that supports a figure x."""
+
+"""Written unit -> factor to km, hours or km/h (for magnitudes and rounding steps)."""
+
+_NUMBER = re.compile(
+    r"""
+    (?P<number>
+        \d{1,3}(?:,\d{3})+(?:\.\d+)?    # 20,000 or 1,180.5
+      | \d+(?:\.\d+)?                   # 680 or 2.5
+    )
+    """,
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Tolerance:
+    """The interval of reference values (normalised units) that supports a figure."""
+
+    rule: str
+    low: float
+    high: float
+    stresses_small: bool = False
+    high_open: bool = False  # "thousands of": the upper bound itself is excluded
+
+    def contains(self, value: float) -> bool:
+        return self.low <= value and (value < self.high if self.high_open else value <= self.high)
+
+    def overlaps(self, low: float, high: float) -> bool:
+        """Whether some reference value in ``[low, high]`` is accepted."""
+        return low <= self.high and self.low <= high and not (self.high_open and low >= self.high)
+
+
+def hedge_family(hedge: str | None) -> str:
+    """The tolerance rule a hedge follows ("exact" when there is none; unknown -> "about")."""
+    if not hedge:
+        return "exact"
+    key = " ".join(hedge.casefold().replace("-", " ").split())
+    if key in HEDGE_FAMILIES:
+        return HEDGE_FAMILIES[key]
+    for word, family in sorted(HEDGE_FAMILIES.items(), key=lambda item: -len(item[0])):
+        if key.startswith(word + " ") or key.endswith(" " + word):
+            return family
+    return "about"
+
+
+def unit_factor(quantity: Quantity) -> float:
+    """Factor from the written unit to km / h / km/h (pint's, via :mod:`routemap.quantities`)."""
+    from routemap.quantities import UNIT_KINDS, unit_factor as factor_of
+
+    if quantity.unit in UNIT_KINDS:
+        return factor_of(quantity.unit)
+    if quantity.value and quantity.high == quantity.low and quantity.low:
+        return quantity.low / quantity.value
+    return 1.0
+
+
+def written_step(quantity: Quantity) -> float:
+    """The place value of the last significant digit of the figure as written (its unit).
+
+    ``680`` -> 10, ``20,000`` -> 1000, ``105`` -> 1, ``2.5`` -> 0.1, ``60`` -> 1 (a figure
+    keeps at least two significant digits).  Read from the figure's text when it carries
+    digits, else from ``value``.
+    """
+    digits = None
+    for match in _NUMBER.finditer(quantity.text):
+        number = match.group("number").replace(",", "")
+        if math.isclose(float(number), quantity.value, rel_tol=1e-9) or digits is None:
+            digits = number
+            if math.isclose(float(number), quantity.value, rel_tol=1e-9):
+                break
+    if digits is None or not math.isclose(float(digits), quantity.value, rel_tol=1e-9):
+        digits = repr(float(quantity.value))
+        digits = digits[:-2] if digits.endswith(".0") else digits
+    if "." in digits:
+        return 10.0 ** -len(digits.split(".", 1)[1])
+    stripped = digits.lstrip("0") or "0"
+    trailing = len(stripped) - len(stripped.rstrip("0")) if stripped != "0" else 0
+    # Trailing zeros are not significant, but every figure keeps two significant digits:
+    # "40kph" is read as 40 ± 0.5, "20,000km" as 20,000 ± 500 — never coarser.
+    return 10.0 ** max(0, min(trailing, len(stripped) - 2))
+
+
+def tolerance(quantity: Quantity) -> Tolerance:
+    """The interval of reference values that supports ``quantity`` (normalised units)."""
+    family = hedge_family(quantity.hedge)
+    factor = unit_factor(quantity)
+    if family in MAGNITUDES:
+        low, high = MAGNITUDES[family]
+        return Tolerance(family, low * factor, high * factor, high_open=True)
+    if quantity.high is not None and quantity.high > quantity.low and family in ("exact", "about", "only"):
+        widen = ABOUT_RELATIVE if family == "about" else RANGE_WIDENING
+        return Tolerance("range", quantity.low * (1 - widen), quantity.high * (1 + widen))
+    x = quantity.nominal
+    exact_allowance = EXACT_RELATIVE * x + written_step(quantity) * factor / 2
+    if family == "about":
+        # Two significant digits round by at most 5%, so 15% always covers the rounding.
+        return Tolerance(family, (1 - ABOUT_RELATIVE) * x, (1 + ABOUT_RELATIVE) * x)
+    if family == "nearly":
+        return Tolerance(family, NEARLY_INTERVAL[0] * x, NEARLY_INTERVAL[1] * x)
+    if family == "more than":
+        return Tolerance(family, MORE_THAN_FLOOR * x, math.inf)
+    if family == "a little over":
+        return Tolerance(family, MORE_THAN_FLOOR * x, A_LITTLE_OVER_CEILING * x)
+    if family == "less than":
+        return Tolerance(family, 0.0, LESS_THAN_CEILING * x)
+    return Tolerance(family, max(0.0, x - exact_allowance), x + exact_allowance, stresses_small=family == "only")
+
+
+def supports(accepted: tuple[float, float], reference: tuple[float, float]) -> bool:
+    """Whether an accepted interval overlaps a reference interval (both closed)."""
+    return accepted[0] <= reference[1] and reference[0] <= accepted[1]
+
+
+def _verdict(ok: bool) -> str:
+    return CONSISTENT if ok else INCONSISTENT
+
+
+# --------------------------------------------------------------------------- references
+
+
+@dataclass(frozen=True, slots=True)
+class _Reference:
+    """A measured way: one route, or several legs joined into a journey."""
+
+    basis: str  # "rail route", "road route", "great circle", "estimate", ...
+    mode: str
+    label: str  # "Pyongyang–Vladivostok"
+    km: float
+    km_low: float
+    km_high: float
+    geodesic_km: float | None
+    km_by_country: dict[str, float]
+
+    @property
+    def check_basis(self) -> str:
+        if self.basis == "estimate":
+            return f"estimated {self.mode} route"
+        return self.basis
+
+
+def _route_reference(route: Route, label: str) -> _Reference:
+    low = route.km_low if route.km_low is not None else route.km
+    high = route.km_high if route.km_high is not None else route.km
+    return _Reference(route.basis, route.mode, label, route.km, low, high, route.geodesic_km, dict(route.km_by_country))
+
+
+def _journey_reference(parts: Sequence[_Reference], label: str) -> _Reference:
+    if len(parts) == 1:
+        return dataclasses.replace(parts[0], label=label)
+    by_country: dict[str, float] = {}
+    for part in parts:
+        for country, km in part.km_by_country.items():
+            by_country[country] = by_country.get(country, 0.0) + km
+    bases = {part.basis for part in parts}
+    modes = {part.mode for part in parts}
+    return _Reference(
+        bases.pop() if len(bases) == 1 else "route",
+        modes.pop() if len(modes) == 1 else "mixed",
+        label,
+        sum(p.km for p in parts),
+        sum(p.km_low for p in parts),
+        sum(p.km_high for p in parts),
+        None,
+        by_country,
+    )
+
+
+class _Context:
+    """What checks need besides the claim: names, routes (cached), the itinerary, all claims."""
+
+    def __init__(self, claims: Sequence[Claim], gazetteer, itinerary: Itinerary | None, route_for: RouteFinder | None):
+        self.claims = tuple(claims)
+        self.gazetteer = gazetteer
+        self.itinerary = itinerary or Itinerary()
+        self._route_for = route_for
+        self._routes: dict[tuple[str, str, str], Route | None] = {}
+
+    # names and geometry
+    def name(self, place_id: str | None) -> str:
+        if place_id is None:
+            return "?"
+        try:
+            return self.gazetteer.get(place_id).name
+        except (RoutemapError, LookupError, AttributeError):
+            return place_id
+
+    def label(self, ids: Sequence[str]) -> str:
+        return "–".join(self.name(i) for i in ids)
+
+    def geodesic(self, from_id: str, to_id: str) -> float | None:
+        from routemap.geo import geodesic_km
+
+        try:
+            return geodesic_km(self.gazetteer.get(from_id).latlon, self.gazetteer.get(to_id).latlon)
+        except (RoutemapError, LookupError):
+            return None
+
+    def route(self, from_id: str, to_id: str, mode: str) -> Route | None:
+        key = (from_id, to_id, mode)
+        if key not in self._routes:
+            finder = self._route_for
+            if finder is None:
+                from routemap.network import reference_route as finder
+            try:
+                self._routes[key] = finder(self.gazetteer, from_id, to_id, mode)
+            except (RoutemapError, LookupError, ValueError):
+                self._routes[key] = None
+        return self._routes[key]
+
+    def reference(self, from_id: str, to_id: str, mode: str) -> _Reference | None:
+        route = self.route(from_id, to_id, mode)
+        if route is None:
+            return None
+        return _route_reference(route, self.label((from_id, to_id)))
+
+    # the journey a claim is about
+    def leg_references(self, claim: Claim) -> list[_Reference] | None:
+        """References for the itinerary legs a claim without both ends describes."""
+        legs = self.itinerary.legs
+        if not legs:
+            return None
+        if claim.leg is not None and 0 <= claim.leg < len(legs):
+            chosen = [legs[claim.leg]]
+        elif claim.to_id is not None:
+            ends = [i for i, leg in enumerate(legs) if leg.to_id == claim.to_id]
+            if not ends:
+                return None
+            starts = [i for i, leg in enumerate(legs) if claim.from_id and leg.from_id == claim.from_id]
+            first = starts[0] if starts and starts[0] <= ends[-1] else 0
+            chosen = list(legs[first : ends[-1] + 1])
+        elif claim.from_id is not None:
+            starts = [i for i, leg in enumerate(legs) if leg.from_id == claim.from_id]
+            if not starts:
+                return None
+            chosen = list(legs[starts[0] :])
+        elif claim.within is not None:
+            chosen = _legs_of_mode(legs, claim.mode)
+        else:
+            return None
+        refs = []
+        for leg in chosen:
+            ref = self.reference(leg.from_id, leg.to_id, claim.mode or leg.mode or "road")
+            if ref is None:
+                return None
+            refs.append(ref)
+        return refs
+
+    def journey(self, claim: Claim) -> tuple[_Reference | None, tuple[str, ...]]:
+        """The reference for a claim's leg and the place ids it runs through."""
+        mode = claim.mode or "road"
+        if claim.from_id and claim.to_id and claim.from_id != claim.to_id:
+            if claim.via:
+                ids = (claim.from_id, *claim.via, claim.to_id)
+                parts = [self.reference(a, b, mode) for a, b in zip(ids, ids[1:])]
+                if any(p is None for p in parts):
+                    return None, ids
+                return _journey_reference(parts, self.label(ids)), ids
+            return self.reference(claim.from_id, claim.to_id, mode), (claim.from_id, claim.to_id)
+        parts = self.leg_references(claim)
+        if not parts:
+            return None, ()
+        legs = self._legs_for(claim)
+        ids = tuple([legs[0].from_id] + [leg.to_id for leg in legs])
+        return _journey_reference(parts, self.label(ids)), ids
+
+    def _legs_for(self, claim: Claim):
+        legs = self.itinerary.legs
+        if claim.leg is not None and 0 <= claim.leg < len(legs):
+            return [legs[claim.leg]]
+        if claim.to_id is not None:
+            ends = [i for i, leg in enumerate(legs) if leg.to_id == claim.to_id]
+            starts = [i for i, leg in enumerate(legs) if claim.from_id and leg.from_id == claim.from_id]
+            first = starts[0] if starts and starts[0] <= ends[-1] else 0
+            return list(legs[first : ends[-1] + 1])
+        if claim.from_id is not None:
+            starts = [i for i, leg in enumerate(legs) if leg.from_id == claim.from_id]
+            return list(legs[starts[0] :])
+        return _legs_of_mode(legs, claim.mode)
+
+    # other claims about the same leg
+    def related(self, claim: Claim, kind: str) -> list[Claim]:
+        """Claims of ``kind`` about the same leg as ``claim`` (same leg, same ends or sentence)."""
+        found = []
+        for other in self.claims:
+            if other is claim or other.quantity.kind != kind or other.within != claim.within:
+                continue
+            if _same_leg(claim, other):
+                found.append(other)
+        return found
+
+    def general_speeds(self, claim: Claim) -> list[Claim]:
+        """Stated speeds of the claim's mode that name no leg ("the train travels at 40kph")."""
+        return [
+            other
+            for other in self.claims
+            if other.quantity.kind == "speed"
+            and other is not claim
+            and other.from_id is None
+            and other.to_id is None
+            and other.leg is None
+            and other.within is None
+            and (other.mode is None or claim.mode is None or other.mode == claim.mode)
+        ]
+
+
+def _legs_of_mode(legs, mode: str | None) -> list:
+    """The legs travelled in ``mode`` (all legs when none is, or no mode is given)."""
+    same = [leg for leg in legs if mode is not None and leg.mode == mode]
+    return same or list(legs)
+
+
+def _same_leg(a: Claim, b: Claim) -> bool:
+    if a.leg is not None and b.leg is not None:
+        return a.leg == b.leg
+    if a.from_id and a.to_id and b.from_id and b.to_id:
+        return (a.from_id, a.to_id, a.mode) == (b.from_id, b.to_id, b.mode) or (
+            {a.from_id, a.to_id} == {b.from_id, b.to_id} and (a.mode == b.mode or None in (a.mode, b.mode))
+        )
+    return a.quantity.sentence == b.quantity.sentence
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def _round(x: float) -> float:
+    return round(x, 1)
+
+
+def _fmt(x: float, unit: str = "") -> str:
+    """A figure for reading: three significant digits, thousands separated."""
+    if x is None or math.isinf(x):
+        return "∞"
+    if x == 0:
+        text = "0"
+    elif abs(x) >= 100:
+        digits = int(math.floor(math.log10(abs(x)))) - 2
+        text = f"{round(x, -digits):,.0f}"
+    elif abs(x) >= 10:
+        text = f"{x:.0f}"
+    else:
+        text = f"{x:.1f}".rstrip("0").rstrip(".")
+    return f"{text} {unit}".strip()
+
+
+def _fmt_range(low: float, high: float, unit: str) -> str:
+    if math.isclose(low, high, rel_tol=1e-6):
+        return _fmt(low, unit)
+    if math.isinf(high):
+        return f"at least {_fmt(low, unit)}"
+    return f"{_fmt(low)}–{_fmt(high, unit)}"
+
+
+def _stated(q: Quantity) -> str:
+    text = " ".join(q.text.split())
+    return text
+
+
+def _figure(q: Quantity) -> str:
+    """A stated figure in normalised units, for mid-sentence references ("the stated 40 km/h")."""
+    unit = {"distance": "km", "duration": "h", "speed": "km/h"}.get(q.kind, "")
+    return _fmt(q.nominal, unit)
+
+
+def _speed_words(interval: tuple[float, float], speed: float) -> str:
+    """"59 km/h", or "at most 84 km/h" when the duration is only bounded below."""
+    if interval[0] <= 0 and not math.isinf(interval[1]):
+        return f"at most {_fmt(interval[1], 'km/h')}"
+    if math.isinf(interval[1]) and interval[0] > 0:
+        return f"at least {_fmt(interval[0], 'km/h')}"
+    return _fmt(speed, "km/h")
+
+
+def _difference(stated: float, expected: float) -> str:
+    if not expected:
+        return ""
+    ratio = stated / expected
+    if 0.995 <= ratio <= 1.005:
+        return "the same"
+    if ratio < 1:
+        return f"{(1 - ratio) * 100:.0f}% shorter" if ratio > 0 else "much shorter"
+    return f"{(ratio - 1) * 100:.0f}% longer"
+
+
+def _ratio(stated: float, expected: float | None) -> float | None:
+    if not expected:
+        return None
+    return round(stated / expected, 3)
+
+
+def _describe(accepted: Tolerance) -> str:
+    return f"accepted {_fmt_range(accepted.low, accepted.high, '')}".strip()
+
+
+# --------------------------------------------------------------------------- distance checks
+
+
+def _distance_check(q: Quantity, basis: str, expected: float, low: float, high: float, note_prefix: str = "", multiplier: float = 1.0) -> Check:
+    accepted = tolerance(q)
+    ok = accepted.overlaps(low * multiplier, high * multiplier)
+    reference = _fmt_range(low * multiplier, high * multiplier, "km")
+    note = f"{note_prefix}{reference} vs stated {_stated(q)} ({accepted.rule}: {_fmt_range(accepted.low, accepted.high, 'km')})"
+    return Check(basis, _round(expected * multiplier), "km", _ratio(q.nominal, expected * multiplier), _verdict(ok), note)
+
+
+def _conversion_check(q: Quantity, pair: Quantity) -> Check:
+    """Both written figures, each ± half a unit of its last digit, must overlap (plus 1%)."""
+    a_step = written_step(q) * unit_factor(q) / 2
+    b_step = written_step(pair) * unit_factor(pair) / 2
+    a = (q.nominal - a_step, q.nominal + a_step)
+    b = (pair.nominal * 0.99 - b_step, pair.nominal * 1.01 + b_step)
+    ok = supports(a, b)
+    unit = {"distance": "km", "duration": "h", "speed": "km/h"}.get(q.kind, "km")
+    converted = _stated(pair) if math.isclose(unit_factor(pair), 1.0) else f"{_stated(pair)} = {pair.nominal:,.1f} {unit}"
+    note = f"{converted}; stated {_stated(q)} = {q.nominal:,.1f} {unit}"
+    return Check("conversion", _round(pair.nominal), unit, _ratio(q.nominal, pair.nominal), _verdict(ok), note)
+
+
+def _check_distance(claim: Claim, ctx: _Context) -> ClaimResult:
+    q = claim.quantity
+    checks: list[Check] = []
+    conversion = _conversion_check(q, claim.pair) if claim.pair is not None else None
+    reference, ids = ctx.journey(claim)
+    mode = claim.mode
+    label = reference.label if reference else ctx.label(ids)
+
+    if claim.within:
+        return _check_within(claim, ctx, reference, conversion, ids)
+
+    if reference is None and not (claim.from_id and claim.to_id):
+        reason = "it names no start and end to measure between" if not (claim.from_id or claim.to_id) else "only one end of the leg is known"
+        return _unverifiable(claim, checks + ([conversion] if conversion else []), f"Stated {_stated_lead(q)}; {reason}" + (_conversion_clause(conversion) if conversion else "") + ".")
+
+    geodesic = None
+    if claim.from_id and claim.to_id:
+        route = ctx.route(claim.from_id, claim.to_id, mode) if mode and not claim.via else None
+        geodesic = route.geodesic_km if route is not None else ctx.geodesic(claim.from_id, claim.to_id)
+    elif reference is not None and len(ids) >= 2:
+        geodesic = ctx.geodesic(ids[0], ids[-1])
+
+    straight = _distance_check(q, "straight line", geodesic, geodesic, geodesic) if geodesic else None
+    implied = None  # the check on the basis the text implies
+    round_trip_check = None
+    if reference is not None and mode is not None:
+        if claim.round_trip == "stated":
+            implied = _distance_check(q, f"round trip ({reference.check_basis})", reference.km, reference.km_low, reference.km_high, multiplier=ROUND_TRIP_FACTOR)
+        else:
+            implied = _distance_check(q, reference.check_basis, reference.km, reference.km_low, reference.km_high)
+            round_trip_check = _distance_check(q, f"round trip ({reference.check_basis})", reference.km, reference.km_low, reference.km_high, multiplier=ROUND_TRIP_FACTOR)
+    elif straight is not None and mode is None:
+        implied = straight
+        straight = None
+
+    for check in (implied, straight, round_trip_check, conversion):
+        if check is not None:
+            checks.append(check)
+    if implied is None:
+        return _unverifiable(claim, checks, f"Stated {_stated_lead(q)}; no reference could be measured for {label}.")
+
+    result_claim = claim
+    verdict = implied.verdict
+    straight_matches = straight is not None and straight.verdict == CONSISTENT
+    parts = [f"Stated {_stated_lead(q)}"]
+    basis_text = "the straight line" if implied.basis == "straight line" else f"the {implied.basis}"
+    if claim.round_trip == "stated":
+        parts.append(f"there and back along the {reference.check_basis} {label} is about {_fmt(implied.expected, 'km')}" + _matches_or_differs(q, implied))
+    elif implied.basis == "straight line":
+        parts.append(f"no mode is stated; the straight line {label} is {_fmt(implied.expected, 'km')}" + _matches_or_differs(q, implied))
+    else:
+        parts.append(f"{basis_text} {label} is about {_fmt(implied.expected, 'km')}" + _matches_or_differs(q, implied))
+        if implied.verdict == INCONSISTENT and round_trip_check is not None and round_trip_check.verdict == CONSISTENT:
+            verdict = CONSISTENT
+            result_claim = dataclasses.replace(claim, round_trip="likely")
+            checks = list(_deciding_first(checks, round_trip_check))
+            parts.append(f"as a round trip ({_fmt(round_trip_check.expected, 'km')}) the figure fits, so it is likely there and back")
+        elif straight is not None:
+            if implied.verdict == INCONSISTENT and straight_matches:
+                parts.append(f"the straight line is {_fmt(straight.expected, 'km')}, which the figure matches")
+            elif implied.verdict == CONSISTENT and not straight_matches:
+                pass
+            else:
+                parts.append(f"the straight line is {_fmt(straight.expected, 'km')}")
+    if conversion is not None:
+        parts.append(_conversion_clause(conversion).lstrip("; "))
+    if reference is not None and reference.basis == "estimate":
+        parts.append(f"the {mode} route is off the gazetteer's network, so it is estimated as {_fmt_range(reference.km_low, reference.km_high, 'km')}")
+    return ClaimResult(result_claim, tuple(checks), verdict, _sentence(parts))
+
+
+def _matches_or_differs(q: Quantity, check: Check) -> str:
+    if check.verdict == CONSISTENT:
+        return ", which the figure matches" if tolerance(q).rule not in MAGNITUDES and tolerance(q).rule != "more than" and tolerance(q).rule != "less than" else ", which fits"
+    ratio = check.ratio or 0
+    if ratio and ratio < 1:
+        return f" ({_difference(q.nominal, check.expected)})"
+    return f" ({_difference(q.nominal, check.expected)})" if ratio else ""
+
+
+def _conversion_clause(conversion: Check) -> str:
+    written = conversion.note.split(";")[0]  # "105 miles = 169.0 km"
+    if conversion.verdict == CONSISTENT:
+        return f"; the conversion beside it ({written}) agrees"
+    return f"; the conversion beside it does not agree ({conversion.note})"
+
+
+def _stated_lead(q: Quantity) -> str:
+    """The figure as written, with its value in km / h / km/h when written in another unit."""
+    text = _stated(q)
+    family = hedge_family(q.hedge)
+    if family in MAGNITUDES or math.isclose(unit_factor(q), 1.0):
+        return text
+    return f"{text} ({_figure(q)})"
+
+
+def _check_within(claim: Claim, ctx: _Context, reference: _Reference | None, conversion: Check | None, ends: Sequence[str] = ()) -> ClaimResult:
+    q = claim.quantity
+    country = claim.within
+    country_name = _country_name(ctx, country)
+    checks: list[Check] = []
+    if reference is None:
+        checks += [conversion] if conversion else []
+        return _unverifiable(claim, checks, f"Stated {_stated_lead(q)} through {country_name}; no journey with known ends to measure inside {country_name}.")
+    if not reference.km_by_country.get(country):
+        reference = _journey_through(ctx, claim, country, ends) or reference
+    if not reference.km_by_country:
+        checks.append(_distance_check(q, reference.check_basis, reference.km, reference.km_low, reference.km_high, note_prefix="whole route: "))
+        checks += [conversion] if conversion else []
+        return _unverifiable(claim, checks, f"Stated {_stated_lead(q)} through {country_name}; the {reference.check_basis} {reference.label} is off the gazetteer's network, so its length inside {country_name} is unknown.")
+    inside = reference.km_by_country.get(country, 0.0)
+    share = inside / reference.km if reference.km else 0.0
+    low, high = reference.km_low * share, reference.km_high * share
+    check = _distance_check(q, f"length in {country}", inside, low, high)
+    checks.append(check)
+    checks.append(_distance_check(q, reference.check_basis, reference.km, reference.km_low, reference.km_high, note_prefix="whole route: "))
+    if conversion:
+        checks.append(conversion)
+    if inside <= 0:
+        return ClaimResult(claim, tuple(checks), INCONSISTENT, _sentence([f"Stated {_stated_lead(q)} through {country_name}", f"the {reference.check_basis} {reference.label} does not pass through {country_name}"]))
+    parts = [
+        f"Stated {_stated_lead(q)} through {country_name}",
+        f"the {reference.check_basis} {reference.label} runs about {_fmt(inside, 'km')} inside {country_name} (of {_fmt(reference.km, 'km')})" + _matches_or_differs(q, check),
+    ]
+    if conversion:
+        parts.append(_conversion_clause(conversion).lstrip("; "))
+    return ClaimResult(claim, tuple(checks), check.verdict, _sentence(parts))
+
+
+def _journey_through(ctx: _Context, claim: Claim, country: str, ends: Sequence[str]) -> _Reference | None:
+    """The itinerary leg that runs longest inside ``country`` (the claim's mode first).
+
+    Used when the claim's own leg is off the network ("thousands of miles through China"
+    on an estimated Pyongyang–Hanoi rail leg, where the itinerary also has the measured
+    Pyongyang–Dong Dang rail leg).
+    """
+    best: tuple[tuple[bool, float], _Reference] | None = None
+    for leg in ctx.itinerary.legs:
+        if leg.mode is None or leg.from_id == leg.to_id or not _covers_same_journey(ctx, leg, ends):
+            continue
+        ref = ctx.reference(leg.from_id, leg.to_id, leg.mode)
+        inside = ref.km_by_country.get(country, 0.0) if ref is not None else 0.0
+        if inside <= 0:
+            continue
+        key = (claim.mode is None or leg.mode == claim.mode, inside)
+        if best is None or key > best[0]:
+            best = (key, ref)
+    return best[1] if best else None
+
+
+SAME_JOURNEY_KM = 300.0
+"""A leg stands in for a journey when it shares one end and its other end is this close
+to the journey's other end (Pyongyang–Dong Dang for Pyongyang–Hanoi)."""
+
+
+def _covers_same_journey(ctx: _Context, leg, ends: Sequence[str]) -> bool:
+    if len(ends) < 2:
+        return False
+    first, last = ends[0], ends[-1]
+    if leg.from_id == first:
+        gap = 0.0 if leg.to_id == last else ctx.geodesic(leg.to_id, last)
+    elif leg.to_id == last:
+        gap = ctx.geodesic(first, leg.from_id)
+    else:
+        return False
+    return gap is not None and gap <= SAME_JOURNEY_KM
+
+
+def _country_name(ctx: _Context, iso2: str) -> str:
+    getter = getattr(ctx.gazetteer, "country", None)
+    if getter is not None:
+        try:
+            place = getter(iso2)
+        except (RoutemapError, LookupError):
+            place = None
+        if place is not None:
+            return place.name
+    return iso2
+
+
+# --------------------------------------------------------------------------- speeds and durations
+
+
+def _plausible(mode: str | None) -> tuple[float, float] | None:
+    from routemap.geo import PLAUSIBLE_SPEEDS_KMH
+
+    return PLAUSIBLE_SPEEDS_KMH.get(mode) if mode else None
+
+
+def _speed_interval(km_low: float, km_high: float, duration: Tolerance) -> tuple[float, float]:
+    slowest = km_low / duration.high if duration.high and not math.isinf(duration.high) else 0.0
+    fastest = km_high / duration.low if duration.low > 0 else math.inf
+    return slowest, fastest
+
+
+def _implied_speed_check(basis: str, km: float, km_low: float, km_high: float, duration: Quantity, compare_with: tuple[float, float], against: str) -> Check:
+    dur = tolerance(duration)
+    interval = _speed_interval(km_low, km_high, dur)
+    speed = km / duration.nominal if duration.nominal else math.inf
+    ok = supports(interval, compare_with)
+    note = f"{_fmt(km, 'km')} / {_stated(duration)} = {_fmt(speed, 'km/h')} (range {_fmt_range(*interval, 'km/h')}) vs {against} {_fmt_range(*compare_with, 'km/h')}"
+    return Check(basis, _round(speed), "km/h", None, _verdict(ok), note)
+
+
+def _plausibility_check(speed_low: float, speed_high: float, nominal: float, mode: str, label: str) -> Check:
+    plausible = _plausible(mode)
+    ok = supports((speed_low, speed_high), plausible)
+    note = f"{label} {_fmt_range(speed_low, speed_high, 'km/h')} vs plausible for {mode} {_fmt_range(*plausible, 'km/h')}"
+    return Check(f"plausible speed for {mode}", _round(nominal), "km/h", None, _verdict(ok), note)
+
+
+def _check_duration(claim: Claim, ctx: _Context) -> ClaimResult:
+    q = claim.quantity
+    checks: list[Check] = []
+    reference, ids = ctx.journey(claim)
+    if claim.within and reference is not None:
+        inside = reference.km_by_country.get(claim.within, 0.0)
+        share = inside / reference.km if reference.km else 0.0
+        reference = dataclasses.replace(
+            reference,
+            km=inside,
+            km_low=reference.km_low * share,
+            km_high=reference.km_high * share,
+            label=f"{reference.label} inside {_country_name(ctx, claim.within)}",
+        )
+    mode = claim.mode or (reference.mode if reference and reference.mode in ("rail", "road", "air", "sea", "foot") else None)
+    plausible = _plausible(mode)
+    stated_distances = [c for c in ctx.related(claim, "distance")]
+    stated_speeds = ctx.related(claim, "speed") or ctx.general_speeds(claim)
+    dur = tolerance(q)
+    parts = [f"Stated {_stated_lead(q)}"]
+    decisive: list[Check] = []
+
+    if reference is not None and reference.km > 0:
+        basis_name = reference.check_basis if not claim.within else f"length in {claim.within}"
+        interval = _speed_interval(reference.km_low, reference.km_high, dur)
+        speed = reference.km / q.nominal if q.nominal else math.inf
+        if plausible:
+            check = _plausibility_check(interval[0], interval[1], speed, mode, f"implied speed over the {basis_name}")
+            check = dataclasses.replace(check, basis=f"implied speed ({basis_name})", note=check.note)
+            checks.append(check)
+            decisive.append(check)
+            fit = "plausible" if check.verdict == CONSISTENT else "implausible"
+            parts.append(f"over the {reference.check_basis} {reference.label} ({_fmt(reference.km, 'km')}) that is {_speed_words(interval, speed)}, {fit} for {mode} ({_fmt_range(*plausible, 'km/h')})")
+        else:
+            checks.append(Check(f"implied speed ({basis_name})", _round(speed), "km/h", None, UNVERIFIABLE, f"{_fmt(reference.km, 'km')} / {_stated(q)}; no mode to judge the speed by"))
+            parts.append(f"over the {reference.check_basis} {reference.label} ({_fmt(reference.km, 'km')}) that is {_fmt(speed, 'km/h')}")
+        for speed_claim in stated_speeds:
+            sq = speed_claim.quantity
+            accepted = tolerance(sq)
+            check = _implied_speed_check("stated speed", reference.km, reference.km_low, reference.km_high, q, (accepted.low, accepted.high), f"stated {_stated(sq)}")
+            check = dataclasses.replace(check, expected=_round(sq.nominal), ratio=_ratio(speed, sq.nominal))
+            checks.append(check)
+            decisive.append(check)
+            parts.append(f"{'compatible with' if check.verdict == CONSISTENT else 'not compatible with'} the stated {_figure(sq)}")
+    for distance_claim in stated_distances:
+        dq = distance_claim.quantity
+        interval = _speed_interval(dq.low, dq.high or dq.low, dur)
+        speed = dq.nominal / q.nominal if q.nominal else math.inf
+        if plausible:
+            check = _plausibility_check(interval[0], interval[1], speed, mode, f"{_stated(dq)} / {_stated(q)}")
+            check = dataclasses.replace(check, basis="implied speed (stated distance)")
+        else:
+            check = Check("implied speed (stated distance)", _round(speed), "km/h", None, UNVERIFIABLE, f"{_stated(dq)} / {_stated(q)}")
+        checks.append(check)
+        clause = f"with the stated {_figure(dq)} it is {_speed_words(interval, speed)}"
+        for speed_claim in stated_speeds:
+            sq = speed_claim.quantity
+            accepted = tolerance(sq)
+            compat = supports(interval, (accepted.low, accepted.high))
+            checks.append(Check("stated speed (stated distance)", _round(sq.nominal), "km/h", _ratio(speed, sq.nominal), _verdict(compat), f"{_fmt(speed, 'km/h')} (range {_fmt_range(*interval, 'km/h')}) vs stated {_stated(sq)}"))
+            clause += f" ({'compatible with' if compat else 'unlike'} the stated {_figure(sq)})"
+        if reference is None and plausible:
+            decisive.append(check)
+        parts.append(clause)
+    if not decisive:
+        reason = "no distance to divide it by" if reference is None and not stated_distances else "no mode to judge the speed by"
+        parts.append(reason)
+        return _unverifiable(claim, checks, _sentence(parts))
+    verdict = CONSISTENT if all(c.verdict == CONSISTENT for c in decisive) else INCONSISTENT
+    return ClaimResult(claim, _deciding_first(checks, decisive[0]), verdict, _sentence(parts))
+
+
+def _check_speed(claim: Claim, ctx: _Context) -> ClaimResult:
+    q = claim.quantity
+    accepted = tolerance(q)
+    checks: list[Check] = []
+    decisive: Check | None = None
+    parts = [f"Stated {_stated_lead(q)}"]
+    mode = claim.mode
+    durations = ctx.related(claim, "duration")
+    if not durations and claim.from_id is None and claim.to_id is None and claim.leg is None:
+        durations = [c for c in ctx.claims if c.quantity.kind == "duration" and (c.mode is None or mode is None or c.mode == mode)]
+    for duration_claim in durations:
+        dq = duration_claim.quantity
+        reference, ids = ctx.journey(duration_claim if not (claim.from_id and claim.to_id) else claim)
+        if reference is not None and reference.km > 0:
+            check = _implied_speed_check(f"implied speed ({reference.check_basis})", reference.km, reference.km_low, reference.km_high, dq, (accepted.low, accepted.high), f"stated {_stated(q)}")
+            check = dataclasses.replace(check, ratio=_ratio(q.nominal, check.expected))
+            checks.append(check)
+            decisive = decisive or check
+            mode = mode or reference.mode
+            parts.append(f"the {reference.check_basis} {reference.label} ({_fmt(reference.km, 'km')}) in {_figure(dq)} implies {_fmt(check.expected, 'km/h')}, {'compatible' if check.verdict == CONSISTENT else 'not compatible'}")
+        for distance_claim in ctx.related(duration_claim, "distance"):
+            dist = distance_claim.quantity
+            speed = dist.nominal / dq.nominal if dq.nominal else math.inf
+            interval = _speed_interval(dist.low, dist.high or dist.low, tolerance(dq))
+            ok = supports(interval, (accepted.low, accepted.high))
+            figures = Check("implied speed (stated figures)", _round(speed), "km/h", _ratio(q.nominal, speed), _verdict(ok), f"{_stated(dist)} / {_stated(dq)} = {_fmt(speed, 'km/h')} (range {_fmt_range(*interval, 'km/h')})")
+            checks.append(figures)
+            decisive = decisive or figures
+            parts.append(f"the stated {_figure(dist)} in {_figure(dq)} implies {_fmt(speed, 'km/h')}, {'compatible' if ok else 'not compatible'}")
+            break
+    plausible = _plausible(mode)
+    plausibility = None
+    if plausible:
+        plausibility = _plausibility_check(accepted.low, accepted.high, q.nominal, mode, f"stated {_stated(q)}")
+        checks.append(plausibility)
+        decisive = decisive or plausibility
+        parts.append(f"{'plausible' if plausibility.verdict == CONSISTENT else 'implausible'} for {mode} ({_fmt_range(*plausible, 'km/h')})")
+    if decisive is None:
+        parts.append("no leg, duration or mode to compare it with")
+        return _unverifiable(claim, checks, _sentence(parts))
+    verdict = CONSISTENT if all(c.verdict == CONSISTENT for c in (decisive, plausibility) if c is not None) else INCONSISTENT
+    if accepted.stresses_small and verdict == CONSISTENT:
+        parts.append("the writer stresses how slow it is")
+    return ClaimResult(claim, _deciding_first(checks, decisive), verdict, _sentence(parts))
+
+
+def _deciding_first(checks: Sequence[Check], deciding: Check) -> tuple[Check, ...]:
+    """The checks with the one that decides the verdict first."""
+    return (deciding, *(c for c in checks if c is not deciding))
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def _sentence(parts: Iterable[str]) -> str:
+    text = "; ".join(p for p in parts if p)
+    text = text[0].upper() + text[1:] if text else text
+    return text if text.endswith(".") else text + "."
+
+
+def _unverifiable(claim: Claim, checks: Sequence[Check], explanation: str) -> ClaimResult:
+    return ClaimResult(claim, tuple(checks), UNVERIFIABLE, explanation)
+
+
+def check_claim(claim: Claim, gazetteer, claims: Sequence[Claim] = (), itinerary: Itinerary | None = None, *, route_for: RouteFinder | None = None) -> ClaimResult:
+    """Check one claim (``claims`` are the article's other claims, for speeds and durations)."""
+    ctx = _Context(claims or (claim,), gazetteer, itinerary, route_for)
+    return _check_one(claim, ctx)
+
+
+def _check_one(claim: Claim, ctx: _Context) -> ClaimResult:
+    kind = claim.quantity.kind
+    if kind == "distance":
+        return _check_distance(claim, ctx)
+    if kind == "duration":
+        return _check_duration(claim, ctx)
+    if kind == "speed":
+        return _check_speed(claim, ctx)
+    return _unverifiable(claim, (), f"Stated {_stated_lead(claim.quantity)}; routemap does not check {kind} figures.")
+
+
+def check_claims(claims: Sequence[Claim], gazetteer, itinerary: Itinerary | None = None, *, route_for: RouteFinder | None = None) -> tuple[ClaimResult, ...]:
+    """Check every claim of an article, in order.
+
+    ``itinerary`` gives the legs a claim without ends ("thousands of kilometres through
+    China") is measured on; ``route_for(gazetteer, from_id, to_id, mode) -> Route`` replaces
+    :func:`routemap.network.reference_route` (tests pass hand-made routes).
+    """
+    ctx = _Context(claims, gazetteer, itinerary, route_for)
+    return tuple(_check_one(claim, ctx) for claim in claims)

