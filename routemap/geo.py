@@ -13,6 +13,8 @@ keep start-up fast.  Great circles are geographiclib geodesic lines.
 
 from __future__ import annotations
 
+import functools
+
 from typing import Iterable, Sequence
 
 from geographiclib.geodesic import Geodesic  # geopy's geodesic engine; imports in ~10 ms
@@ -72,9 +74,14 @@ def geodesic_km(a: LatLon, b: LatLon) -> float:
     geographiclib's ``Geodesic.WGS84.Inverse``); called directly because importing geopy
     loads all its geocoders, which costs a command-line start-up ~0.15 s.
     """
-    lat1, lon1, lat2, lon2 = float(a[0]), float(a[1]), float(b[0]), float(b[1])
+    return _geodesic_km(float(a[0]), float(a[1]), float(b[0]), float(b[1]))
+
+
+@functools.lru_cache(maxsize=65536)
+def _geodesic_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    # Remembered: the checks measure the same few legs over and over.
     if not (-90.0 <= lat1 <= 90.0 and -90.0 <= lat2 <= 90.0):
-        raise ValueError(f"latitude must be within -90..90: {a!r}, {b!r}")
+        raise ValueError(f"latitude must be within -90..90: {(lat1, lon1)!r}, {(lat2, lon2)!r}")
     return _WGS84.Inverse(lat1, lon1, lat2, lon2, _DISTANCE)["s12"] / 1000.0
 
 

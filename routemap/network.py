@@ -33,6 +33,8 @@ detour factor (:data:`routemap.geo.DETOUR_FACTORS`).
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import heapq
 import math
 from typing import TYPE_CHECKING, Callable, TypeVar
@@ -259,7 +261,38 @@ def _same_place_route(place: Place, mode: str, basis: str) -> Route:
     return Route(place.id, place.id, mode, basis, (place.id,), 0.0, 0.0, {}, (place.latlon,))
 
 
+ROUTE_CACHE_SIZE = 4096
+"""How many measured routes each gazetteer remembers (articles repeat the same legs)."""
+
+
+def _memoised(gazetteer: Gazetteer, key: tuple, build: Callable[[], Route]) -> Route:
+    """``build()`` remembered per gazetteer in a bounded LRU, errors included."""
+    memo: OrderedDict = _cached(gazetteer, ("route memo",), OrderedDict)
+    try:
+        outcome = memo[key]
+        memo.move_to_end(key)
+    except KeyError:
+        try:
+            outcome = build()
+        except NoRouteError as exc:
+            outcome = exc
+        memo[key] = outcome
+        if len(memo) > ROUTE_CACHE_SIZE:
+            memo.popitem(last=False)
+    if isinstance(outcome, NoRouteError):
+        raise NoRouteError(outcome.from_id, outcome.to_id, outcome.mode)
+    return outcome
+
+
 def find_route(gazetteer: Gazetteer, from_id: str, to_id: str, mode: str) -> Route:
+    """The shortest way between two places along ``mode``'s network (air: the great circle).
+
+    Remembered per gazetteer (see :data:`ROUTE_CACHE_SIZE`); see :func:`_find_route`.
+    """
+    return _memoised(gazetteer, ("find", from_id, to_id, mode), lambda: _find_route(gazetteer, from_id, to_id, mode))
+
+
+def _find_route(gazetteer: Gazetteer, from_id: str, to_id: str, mode: str) -> Route:
     """The shortest way between two places along ``mode``'s network (air: the great circle).
 
     Places off the network join it within :data:`NEAR_NODE_KM` (see module docs).  Raises
@@ -337,6 +370,12 @@ def _estimate_route(a: Place, b: Place, mode: str) -> Route:
 
 
 def reference_route(gazetteer: Gazetteer, from_id: str, to_id: str, mode: str | None) -> Route:
+    """The best reference length for a leg; never raises for known places (remembered per
+    gazetteer, see :func:`_reference_route`)."""
+    return _memoised(gazetteer, ("reference", from_id, to_id, mode), lambda: _reference_route(gazetteer, from_id, to_id, mode))
+
+
+def _reference_route(gazetteer: Gazetteer, from_id: str, to_id: str, mode: str | None) -> Route:
     """The best reference length for a leg; never raises for known places.
 
     Rail, road and sea: the network route when the network connects the places, else an

@@ -158,7 +158,7 @@ def test_written_step_is_the_last_significant_digit(text, value, step):
 
 
 def test_every_rule_is_documented_in_the_tolerance_table(repo_dir: Path):
-    doc = (repo_dir / "docs" / "tolerance.md").read_text(encoding="utf-8")
+    doc = (repo_dir / "README.md").read_text(encoding="utf-8")
     table_rows = [line for line in doc.splitlines() if line.startswith("| ")]
     for rule in checks.TOLERANCE_RULES:
         assert any(f"| {rule}" in row or f"**{rule}**" in row for row in table_rows), rule

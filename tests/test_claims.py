@@ -240,3 +240,82 @@ def test_annotated_set_precision_recall_and_ends(gazetteer):
     assert scores.others_taken == 0, scores.false_positives
     assert scores.ends_total >= 20, "too few annotated ends resolve in the bundled gazetteer"
     assert scores.ends_accuracy >= 0.85, scores.end_errors
+
+
+# ------------------------------------------------------------------ journey ends from travel context only
+
+
+def _analyse_document(text: str, gazetteer):
+    from routemap.places import build_article
+    from routemap.reading import document_from_text
+
+    article = build_article(document_from_text(text, source="t.txt"), gazetteer)
+    claims = build_claims(article, find_quantities(article), gazetteer)
+    return article, claims, build_itinerary(article, claims, gazetteer)
+
+
+def test_origin_comes_from_the_headline_not_from_talks_between(gazetteer):
+    text = (
+        "Kim sets off from Pyongyang for Hanoi\n\n"
+        "The stalemate in negotiations between Washington and Pyongyang has lasted for months. "
+        "The train may need more than two days to cover thousands of miles through China to Vietnam."
+    )
+    article, claims, itinerary = _analyse_document(text, gazetteer)
+    assert article.title is not None and "Pyongyang" in article.title  # the headline is not in the body
+    pyongyang, hanoi = gazetteer.resolve("Pyongyang").id, gazetteer.resolve("Hanoi").id
+    miles = claim_for(claims, "thousands of miles")
+    assert (miles.from_id, miles.to_id, miles.within, miles.mode) == (pyongyang, hanoi, "CN", "rail")
+    washington = gazetteer.resolve("Washington").id
+    assert all(washington not in (leg.from_id, leg.to_id) for leg in itinerary.legs)
+
+
+def test_a_country_is_not_a_leg_end_when_the_text_names_the_city(gazetteer):
+    text = (
+        "After leaving Pyongyang the train crossed into China at Dandong and ran on through Shenyang. "
+        "From Shenyang it headed to Beijing by rail."
+    )
+    _, _, itinerary = _analyse_document(text, gazetteer)
+    kinds = {gazetteer.get(pid).kind for leg in itinerary.legs for pid in (leg.from_id, leg.to_id)}
+    assert "country" not in kinds
+    ends = [(leg.from_id, leg.to_id) for leg in itinerary.legs]
+    assert (gazetteer.resolve("Pyongyang").id, gazetteer.resolve("Dandong").id) in ends
+
+
+def test_a_figure_between_two_named_places_is_measured_as_the_crow_flies(gazetteer):
+    text = "He went by train. Beijing lies some 810 km from Pyongyang in a straight line."
+    _, claims, _ = _analyse_document(text, gazetteer)
+    (claim,) = claims
+    assert {claim.from_id, claim.to_id} == _ids(gazetteer, "Beijing", "Pyongyang")
+    assert claim.mode is None and claim.leg is None
+
+
+def test_from_the_border_starts_at_the_border_town_the_text_named(gazetteer):
+    text = (
+        "The train stopped at the border station of Dong Dang, and Kim was driven to Hanoi. "
+        "One website said the road from the border to Hanoi was 500 km long."
+    )
+    _, claims, _ = _analyse_document(text, gazetteer)
+    claim = claim_for(claims, "500 km")
+    assert (claim.from_id, claim.to_id, claim.mode) == (
+        gazetteer.resolve("Dong Dang").id, gazetteer.resolve("Hanoi").id, "road")
+
+
+def test_a_summary_figure_after_a_staged_journey_covers_the_whole_journey(gazetteer):
+    text = (
+        "After leaving Pyongyang the train crossed into China at Dandong and went on by way of Wuhan and Changsha. "
+        "From Changsha it turned south to Nanning and reached the border town of Pingxiang. "
+        "Officials said the train covered about 4,500 km in some 60 hours."
+    )
+    _, claims, _ = _analyse_document(text, gazetteer)
+    for surface in ("about 4,500 km", "some 60 hours"):
+        claim = claim_for(claims, surface)
+        assert (claim.from_id, claim.to_id) == (gazetteer.resolve("Pyongyang").id, gazetteer.resolve("Pingxiang").id)
+
+
+def test_itinerary_is_the_same_for_an_equal_article_read_twice(gazetteer):
+    from dataclasses import replace
+
+    article, claims, itinerary = _analyse_document(HANOI, gazetteer)
+    fresh = replace(article)  # an equal article that is not the one build_claims saw
+    assert fresh is not article
+    assert build_itinerary(fresh, claims, gazetteer) == itinerary
