@@ -71,6 +71,17 @@ def _machine() -> str:
     )
 
 
+def _load_line(at_start: float | None) -> str:
+    """The machine's 1-minute load average at the start and end: other processes competing
+    for the cores slow every figure down, so say how busy the machine was."""
+    if at_start is None:
+        return "- Load average: not available on this system"
+    cores = os.cpu_count() or 1
+    at_end = os.getloadavg()[0]
+    busy = " (**busy: other processes shared the cores; figures are pessimistic**)" if max(at_start, at_end) > cores * 0.75 else ""
+    return f"- Load average (1 min) at start / end: {at_start:.2f} / {at_end:.2f} on {cores} cores{busy}"
+
+
 def build_corpora(size: str, work_dir: Path) -> tuple[Path, Path, str]:
     megabytes, articles, _slice, _sample = SIZES[size]
     examples = corpus.load_examples()
@@ -180,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     _mb, _articles, dask_slice, baseline_sample = SIZES[size]
     failures: list[str] = []
     started = time.perf_counter()
+    load_at_start = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
 
     check_corpus, batch_corpus, corpus_md = build_corpora(size, args.work_dir)
     check = _step("check throughput", failures, lambda: bench_check.run(
@@ -201,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
             f"- Machine: {_machine()}",
             f"- Size: {'quick (smoke test, small corpora)' if args.quick else 'full'}; "
             f"total run {time.perf_counter() - started:.0f} s",
+            _load_line(load_at_start),
             "",
             "## Targets",
             "",
