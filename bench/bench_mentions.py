@@ -23,7 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from routemap.places import find_mentions, matcher_for  # noqa: E402
+from routemap.places import find_mentions, fold_text, matcher_for  # noqa: E402
 from routemap.reading import read_document, split_sentences  # noqa: E402
 
 __all__ = ["build_corpus", "main"]
@@ -85,8 +85,14 @@ def main(argv: list[str] | None = None) -> int:
         holder["sentences"] = split_sentences(corpus)
         return len(holder["sentences"])
 
+    def routemap_scan() -> int:
+        # Where the time goes: folding and the automaton scan alone, without Mention objects.
+        folded = " " + fold_text(corpus) + " "
+        return sum(1 for _ in matcher.automaton.iter(folded))
+
     tools["routemap split_sentences"] = routemap_split
     tools["routemap find_mentions"] = routemap_find
+    tools["routemap fold + automaton scan only"] = routemap_scan
 
     from geotext import GeoText
 
@@ -132,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {name} | {seconds:.2f} | {megabytes / seconds:.1f} | {count:,} |")
     ours = megabytes / find_seconds
     others = [megabytes / seconds for name, seconds, _ in rows if not name.startswith("routemap")]
+    print("(the scan-only row counts raw automaton hits; it is shown to split the cost, not compared)")
     print("(sentences/matches: routemap counts mentions, geotext cities+countries, spaCy phrase matches)")
     verdict = "PASS" if ours >= 5 and all(ours > other for other in others) else "FAIL"
     print()

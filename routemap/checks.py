@@ -23,6 +23,7 @@ passes in, which tests use to supply hand-made routes).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -30,6 +31,8 @@ from typing import Callable, Iterable, Sequence
 
 from routemap.errors import RoutemapError
 from routemap.models import Check, Claim, ClaimResult, Itinerary, Quantity, Route
+from routemap.quantities import UNIT_KINDS
+from routemap.quantities import unit_factor as _unit_to_base
 
 __all__ = [
     "CONSISTENT",
@@ -158,6 +161,7 @@ class Tolerance:
         return low <= self.high and self.low <= high and not (self.high_open and low >= self.high)
 
 
+@functools.lru_cache(maxsize=256)
 def hedge_family(hedge: str | None) -> str:
     """The tolerance rule a hedge follows ("exact" when there is none; unknown -> "about")."""
     if not hedge:
@@ -173,15 +177,16 @@ def hedge_family(hedge: str | None) -> str:
 
 def unit_factor(quantity: Quantity) -> float:
     """Factor from the written unit to km / h / km/h (pint's, via :mod:`routemap.quantities`)."""
-    from routemap.quantities import UNIT_KINDS, unit_factor as factor_of
-
     if quantity.unit in UNIT_KINDS:
-        return factor_of(quantity.unit)
+        return _unit_to_base(quantity.unit)
     if quantity.value and quantity.high == quantity.low and quantity.low:
         return quantity.low / quantity.value
     return 1.0
 
 
+# Quantities are frozen and hashable: the step and the tolerance of a figure are computed
+# once, however many checks (straight line, route, round trip, speeds ...) compare it.
+@functools.lru_cache(maxsize=4096)
 def written_step(quantity: Quantity) -> float:
     """The place value of the last significant digit of the figure as written (its unit).
 
@@ -208,6 +213,7 @@ def written_step(quantity: Quantity) -> float:
     return 10.0 ** max(0, min(trailing, len(stripped) - 2))
 
 
+@functools.lru_cache(maxsize=4096)
 def tolerance(quantity: Quantity) -> Tolerance:
     """The interval of reference values that supports ``quantity`` (normalised units)."""
     family = hedge_family(quantity.hedge)
@@ -302,15 +308,21 @@ class _Context:
         self.itinerary = itinerary or Itinerary()
         self._route_for = route_for
         self._routes: dict[tuple[str, str, str], Route | None] = {}
+        self._references: dict[tuple[str, str, str], _Reference | None] = {}
+        self._names: dict[str, str] = {}
 
     # names and geometry
     def name(self, place_id: str | None) -> str:
         if place_id is None:
             return "?"
-        try:
-            return self.gazetteer.get(place_id).name
-        except (RoutemapError, LookupError, AttributeError):
-            return place_id
+        name = self._names.get(place_id)
+        if name is None:
+            try:
+                name = self.gazetteer.get(place_id).name
+            except (RoutemapError, LookupError, AttributeError):
+                name = place_id
+            self._names[place_id] = name
+        return name
 
     def label(self, ids: Sequence[str]) -> str:
         return "–".join(self.name(i) for i in ids)
@@ -336,10 +348,11 @@ class _Context:
         return self._routes[key]
 
     def reference(self, from_id: str, to_id: str, mode: str) -> _Reference | None:
-        route = self.route(from_id, to_id, mode)
-        if route is None:
-            return None
-        return _route_reference(route, self.label((from_id, to_id)))
+        key = (from_id, to_id, mode)
+        if key not in self._references:
+            route = self.route(from_id, to_id, mode)
+            self._references[key] = None if route is None else _route_reference(route, self.label((from_id, to_id)))
+        return self._references[key]
 
     # the journey a claim is about
     def leg_references(self, claim: Claim) -> list[_Reference] | None:
@@ -454,6 +467,7 @@ def _round(x: float) -> float:
     return round(x, 1)
 
 
+@functools.lru_cache(maxsize=4096)
 def _fmt(x: float, unit: str = "") -> str:
     """A figure for reading: three significant digits, thousands separated."""
     if x is None or math.isinf(x):
@@ -610,7 +624,10 @@ def _check_distance(claim: Claim, ctx: _Context) -> ClaimResult:
     if conversion is not None:
         parts.append(_conversion_clause(conversion).lstrip("; "))
     if reference is not None and reference.basis == "estimate":
-        parts.append(f"the {mode} route is off the gazetteer's network, so it is estimated as {_fmt_range(reference.km_low, reference.km_high, 'km')}")
+        if mode:
+            parts.append(f"the {mode} route is off the gazetteer's network, so it is estimated as {_fmt_range(reference.km_low, reference.km_high, 'km')}")
+        else:
+            parts.append(f"a {reference.mode} route, off the gazetteer's network, would be about {_fmt_range(reference.km_low, reference.km_high, 'km')} (straight line times the typical detour)")
     return ClaimResult(result_claim, tuple(checks), verdict, _sentence(parts))
 
 

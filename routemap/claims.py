@@ -53,8 +53,10 @@ MODE_WORDS: dict[str, str] = {
     "sea": r"ships?|ferry|ferries|boats?|sail(?:s|ed|ing)?|cruise\s+ship|vessel|voyage|steamer",
     "foot": r"walk(?:s|ed|ing)?|on\s+foot|hike[sd]?|hiking|trek(?:s|ked|king)?|marched",
 }
+# One word boundary around one alternation of named groups (rather than one \b...\b per mode):
+# the same matches, and Python's re engine tries far fewer branches at each position.
 MODE_RE = re.compile(
-    "|".join(rf"\b(?P<{mode}>{words})\b" for mode, words in MODE_WORDS.items()), re.IGNORECASE
+    r"\b(?:" + "|".join(rf"(?P<{mode}>{words})" for mode, words in MODE_WORDS.items()) + r")\b", re.IGNORECASE
 )
 TRAVEL_NOUN_RE = re.compile(
     r"\b(?:journey|trip|travel\w*|ride|route|voyage|drive|commute|transit|trek|run|runs|ran|line|leg|way|"
@@ -126,9 +128,15 @@ AT_RE = re.compile(
     re.IGNORECASE,
 )
 CLAUSE_BREAK_RE = re.compile(
-    r";|,\s*(?:and\s+)?then\b|\bthen\b|,\s*while\b|,\s*but\b|,\s*before\b|,\s*whereas\b|\bafter\s+which\b"
-    r"|,\s*and\s+(?=(?:the|it|they|its|their)\b)|,\s*with\b|,\s*(?=(?:crossing|passing|running|winding|climbing|skirting|hugging)\b)",
-    re.IGNORECASE,
+    r"""
+    (?=[;,ta])                      # fails fast at most positions
+    (?: ;
+      | , \s* (?: (?:and\s+)?then\b | while\b | but\b | before\b | whereas\b
+               | and\s+(?=(?:the|it|they|its|their)\b) | with\b
+               | (?=(?:crossing|passing|running|winding|climbing|skirting|hugging)\b) )
+      | \b (?: then | after\s+which ) \b )
+    """,
+    re.IGNORECASE | re.VERBOSE,
 )
 # "some 100m from the bridge", "50 km north of": a figure that places something
 POSITION_AFTER_RE = re.compile(
@@ -185,7 +193,8 @@ def mode_of_word(word: str) -> str | None:
 class _Skeleton:
     """A sentence with mentions as ⟨i⟩ and figures as ⟦j⟧, and its markers read once per span."""
 
-    __slots__ = ("text", "lower", "mentions", "ids", "figure_at", "figure_end", "_markers", "_raw", "_modes")
+    __slots__ = ("text", "lower", "mentions", "ids", "figure_at", "figure_end", "_markers", "_raw", "_modes",
+                 "_breaks")
 
     def __init__(self, text: str, mentions: tuple[Mention, ...], figure_at: dict[int, int],
                  figure_end: dict[int, int]) -> None:
@@ -198,6 +207,25 @@ class _Skeleton:
         self.figure_end = figure_end  # quantity index -> position after its ⟦j⟧
         self._markers: dict[tuple[int, int], _Markers] = {}
         self._modes: list[tuple[int, int, str]] | None = None
+        self._breaks: list[tuple[int, int]] | None = None
+
+    def clause_breaks(self) -> list[tuple[int, int]]:
+        """(start, end) of every clause break (``;``, ``, then``, ``, while`` ...), found once."""
+        if self._breaks is None:
+            pattern, text = (CLAUSE_BREAK_RE, self.text) if self.lower is self.text else (_CLAUSE_BREAK_LC, self.lower)
+            self._breaks = [m.span() for m in pattern.finditer(text)]
+        return self._breaks
+
+    def clause_bounds(self, position: int) -> tuple[int, int]:
+        """The clause around ``position``: between the breaks before and after it."""
+        lo, hi = 0, len(self.text)
+        for start, end in self.clause_breaks():
+            if end <= position:
+                lo = end
+            elif start >= position:
+                hi = start
+                break
+        return lo, hi
 
     def markers(self, lo: int = 0, hi: int | None = None) -> "_Markers":
         key = (lo, len(self.text) if hi is None else hi)
@@ -283,8 +311,9 @@ _PAIR_LC, _FROM_LC, _TO_LC, _THROUGH_LC, _AT_LC, _LEAVE_LC, _BORDER_LC = map(
     _case_blind, (PAIR_RE, FROM_RE, TO_RE, THROUGH_RE, AT_RE, LEAVE_RE, BORDER_PLACE_RE)
 )
 _MODE_LC = re.compile(
-    "(?=[a-z])" + "|".join(rf"\b(?P<{mode}>{words.lower()})\b" for mode, words in MODE_WORDS.items())
+    r"(?=[a-z])\b(?:" + "|".join(rf"(?P<{mode}>{words.lower()})" for mode, words in MODE_WORDS.items()) + r")\b"
 )
+_CLAUSE_BREAK_LC = _case_blind(CLAUSE_BREAK_RE)
 
 
 def _lower(text: str) -> str:
@@ -294,7 +323,8 @@ def _lower(text: str) -> str:
 
 
 def _scan_markers(skeleton: _Skeleton) -> dict[str, list[tuple]]:
-    """Every marker of the whole sentence as ``(start, end, ...)``; clauses select from these."""
+    """Every marker of the whole sentence as ``(start, end, marker)``, the marker in its
+    :class:`_Markers` form; clauses select from these by span."""
     text = skeleton.text
     low = skeleton.lower
     exact = low is text  # lower-casing moved offsets: use the case-insensitive patterns
@@ -313,14 +343,14 @@ def _scan_markers(skeleton: _Skeleton) -> dict[str, list[tuple]]:
                 continue  # "talks between ⟨Washington⟩ and ⟨Pyongyang⟩": no journey
             first, second = ids[int(match.group(a))], ids[int(match.group(b))]
             if first != second:
-                raw["pairs"].append((match.start(), match.end(), first, second))
+                raw["pairs"].append((match.start(), match.end(), (match.start(), first, second)))
                 if a == "e":
-                    raw["dashes"].append((match.start(), match.end()))
+                    raw["dashes"].append((match.start(), match.end(), match.start()))
     for key, pattern, group in (("starts", FROM_RE if exact else _FROM_LC, "a"), ("through", THROUGH_RE if exact else _THROUGH_LC, "z"),
                                 ("at", AT_RE if exact else _AT_LC, "a")):
-        raw[key] = [(m.start(), m.end(), ids[int(m.group(group))]) for m in pattern.finditer(low)]
+        raw[key] = [(m.start(), m.end(), (m.start(), ids[int(m.group(group))])) for m in pattern.finditer(low)]
     for match in (TO_RE if exact else _TO_LC).finditer(low):
-        entry = (match.start(), match.end(), ids[int(match.group("b"))])
+        entry = (match.start(), match.end(), (match.start(), ids[int(match.group("b"))]))
         raw["ends"].append(entry)
         if ARRIVAL_RE.match(match.group(0)):
             raw["arrivals"].append(entry)
@@ -330,8 +360,7 @@ def _scan_markers(skeleton: _Skeleton) -> dict[str, list[tuple]]:
 def _select_markers(raw: dict[str, list[tuple]], lo: int, hi: int) -> _Markers:
     """The markers wholly inside ``[lo, hi)``."""
     def inside(key: str) -> tuple:
-        return tuple(entry[0] if len(entry) == 2 else (entry[0], *entry[2:])
-                     for entry in raw[key] if lo <= entry[0] and entry[1] <= hi)
+        return tuple(marker for start, end, marker in raw[key] if lo <= start and end <= hi)
 
     return _Markers(
         pairs=inside("pairs"), starts=inside("starts"), ends=inside("ends"), through=inside("through"),
@@ -340,17 +369,6 @@ def _select_markers(raw: dict[str, list[tuple]], lo: int, hi: int) -> _Markers:
 
 
 _NO_MARKERS = _Markers((), (), (), (), ())
-
-
-def _clause_bounds(text: str, position: int) -> tuple[int, int]:
-    lo, hi = 0, len(text)
-    for match in CLAUSE_BREAK_RE.finditer(text):
-        if match.end() <= position:
-            lo = match.end()
-        elif match.start() >= position:
-            hi = match.start()
-            break
-    return lo, hi
 
 
 def _modes_in(text: str, low: str) -> list[tuple[int, int, str]]:
@@ -378,7 +396,7 @@ class _Analysis:
         self.article = article
         self.gazetteer = gazetteer
         self._places: dict[str, Place | None] = {}
-        self._adjective: dict[tuple[str, str], bool] = {}
+        self._adjective = _adjective_memo(gazetteer)
         self.mentions_by_sentence = self._travel_mentions()
         self._plain: dict[int, _Skeleton] = {}
         self._facts: _ArticleFacts | None = None
@@ -493,6 +511,15 @@ class _Analysis:
         if self._facts is None:
             self._facts = _article_facts(self)
         return self._facts
+
+
+def _adjective_memo(gazetteer) -> dict[tuple[str, str], bool]:
+    """(surface, place id) -> whether the mention is a country adjective; one table per
+    gazetteer (in its cache when it has one), as the answer depends on the gazetteer only."""
+    cached = getattr(gazetteer, "cached", None)
+    if callable(cached):
+        return cached(("routemap.claims", "adjective mentions"), dict)
+    return {}
 
 
 _LAST: tuple[Article, object, _Analysis] | None = None
@@ -633,7 +660,7 @@ def _border_place(analysis: _Analysis, facts: _ArticleFacts, offset: int, other:
 
 def _ends_for(skeleton: _Skeleton, position: int, end_position: int) -> tuple[str | None, str | None, list[str], list[str]]:
     """(from, to, through ids, at ids before the figure) read around a figure."""
-    lo, hi = _clause_bounds(skeleton.text, position)
+    lo, hi = skeleton.clause_bounds(position)
     clause = skeleton.markers(lo, hi)
     part_only = lo > 0 and bool(PART_CLAUSE_RE.match(skeleton.text, lo, hi))
     for markers in (clause,) if part_only else (clause, skeleton.markers()):
@@ -669,7 +696,7 @@ def _claim_for(analysis: _Analysis, facts: _ArticleFacts, skeleton: _Skeleton,
     position = skeleton.figure_at[index]
     end_position = skeleton.figure_end[index]
     text = skeleton.text
-    lo, hi = _clause_bounds(text, position)
+    lo, hi = skeleton.clause_bounds(position)
     lies = _lies_from(skeleton, position, end_position) if quantity.kind == "distance" else None
     if lies is not None:
         # a distance between two named places: measured as the crow flies unless a mode is named
@@ -758,7 +785,7 @@ def _sentence_leg(analysis: _Analysis, sentence: int) -> tuple[str, str] | None:
     markers = skeleton.markers()
     if markers.pairs:
         position, first, second = markers.pairs[0]
-        lo, hi = _clause_bounds(skeleton.text, position)
+        lo, hi = skeleton.clause_bounds(position)
         later = skeleton.markers(lo, hi).arrivals
         later = [e for e in later if e[0] > position and e[1] != first]
         return first, (later[-1][1] if later else second)
@@ -872,7 +899,7 @@ def _clause_legs(analysis: _Analysis, facts: _ArticleFacts, sentence: int) -> li
     offset = article.sentences[sentence].start
     found: list[tuple[int, Leg]] = []
     lo = 0
-    boundaries = [m.start() for m in CLAUSE_BREAK_RE.finditer(text)] + [len(text)]
+    boundaries = [start for start, _ in skeleton.clause_breaks()] + [len(text)]
     previous_end: str | None = None
     for hi in boundaries:
         count = text.count("⟨", lo, hi)

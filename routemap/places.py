@@ -1,8 +1,9 @@
 """Finding the places an article names: :class:`~routemap.models.Document` -> :class:`~routemap.models.Article`.
 
 Every surface form of the gazetteer (:meth:`Gazetteer.names`: names and aliases), its
-``not_places`` (people, events, titles, agencies) and the countries' adjectives go into one
-Aho-Corasick automaton (pyahocorasick), built once per gazetteer and cached.  The text is
+``not_places`` (people, events, titles, agencies) and the countries' adjective phrases
+("Vietnamese capital", "Chinese border") go into one Aho-Corasick automaton
+(pyahocorasick), built once per gazetteer and cached.  The text is
 matched through a *folded* copy of the same length (:func:`fold_text`): lower case, accents
 off, and every character that is not a letter or digit (curly and straight apostrophes,
 hyphens, dashes, punctuation, line breaks) turned into a space, so offsets map 1:1 back to
@@ -38,7 +39,6 @@ import threading
 import unicodedata
 import weakref
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 import ahocorasick
 
@@ -167,9 +167,6 @@ _APPOSITION = re.compile(
 _PLACE, _NOT_PLACE, _PHRASE = 0, 1, 2
 
 
-# The entry of "no match yet": a not-place, so it is never emitted.
-_NOTHING_PENDING = (1, (), 0, 1.0, None, (), False, False)
-
 # An automaton value: (kind, place ids preferred first, padded key width, confidence).
 _Entry = tuple
 
@@ -294,9 +291,9 @@ class PlaceMatcher:
         introduces: "capital of Pyongyang", "capital, Hanoi", "border station of Dong Dang"."""
         gap = _APPOSITION.match(folded, end + 1)
         name_start = gap.end() - 1  # text offset where the name would start (its pad is there)
-        window_end = min(len(folded), name_start + self.max_width + 1)
-        for last, entry in self.automaton.iter(folded, name_start, window_end):
-            if last - entry[2] == name_start and entry[0] == _PLACE and text[name_start].isupper():
+        window = folded[name_start : name_start + self.max_width + 1]  # a slice: iter() copies its input
+        for last, entry in self.automaton.iter(window):
+            if last == entry[2] and entry[0] == _PLACE and text[name_start].isupper():
                 return True
         return False
 

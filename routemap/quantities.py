@@ -215,6 +215,12 @@ DATING_AFTER_RE = re.compile(
     r"\s+(?:a|per|each)\s+(?:day|week|month|year)\b)",
     re.IGNORECASE,
 )
+# "20 hours after setting off from X" measures the trip: "after" a departure is not a date
+AFTER_DEPARTURE_RE = re.compile(
+    r"\A[\s,]+after\s+(?:(?:it|he|she|they|the\s+\w+)\s+)?"
+    r"(?:leav\w*|left|depart\w*|set(?:ting)?\s+(?:off|out)|pull(?:ed|ing)\s+out|start\w*)\b",
+    re.IGNORECASE,
+)
 # "about 20 hours earlier/later" is a travel duration only next to a departure or arrival
 EARLIER_AFTER_RE = re.compile(r"\A[\s,]+(?:earlier|later)\b", re.IGNORECASE)
 DEPARTURE_BEFORE_RE = re.compile(
@@ -345,7 +351,7 @@ def _is_travel_figure(text: str, match: re.Match[str], start: int, end: int, uni
     if unit == "m" and MILLIONS_AFTER_RE.match(after):
         return False
     if kind == "duration":
-        if DATING_AFTER_RE.match(after):
+        if DATING_AFTER_RE.match(after) and not AFTER_DEPARTURE_RE.match(after):
             return False
         if EARLIER_AFTER_RE.match(after) and not DEPARTURE_BEFORE_RE.search(text[max(0, start - 80) : start]):
             return False
@@ -412,6 +418,7 @@ _FIGURE_WORDS = frozenset(
     | {word for phrase in (*HEDGES, *HEDGE_SYNONYMS) for word in phrase.split()}
 )
 _NUMBER_CHARS = frozenset("0123456789,.")
+_DASHES_RE = re.compile(r"[-–—]")
 
 
 def _figure_start(text: str, unit_start: int, floor: int) -> int | None:
@@ -437,7 +444,7 @@ def _figure_start(text: str, unit_start: int, floor: int) -> int | None:
         if begin == end:
             break
         word = text[begin:end].lower()
-        parts = [part for part in re.split(r"[-–—]", word) if part]
+        parts = [part for part in _DASHES_RE.split(word) if part]
         if not parts or not all(part in _FIGURE_WORDS or part[0].isdigit() or part[0] == "." for part in parts):
             if not (word.rstrip(".") in _FIGURE_WORDS):
                 break

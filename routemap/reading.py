@@ -190,6 +190,9 @@ def _main_text_with_trafilatura(html: str) -> str | None:
         include_images=False,
         deduplicate=False,
         favor_recall=True,
+        # No justext/readability fallback: it loads ~34 MB of stop lists into every worker of
+        # a batch run, and the selectolax path below already covers what trafilatura misses.
+        fast=True,
     )
     if not text or not text.strip():
         return None

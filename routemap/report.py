@@ -41,12 +41,15 @@ def _km(value: float | None) -> float | None:
     return None if value is None else round(float(value), 1)
 
 
-def _place_dict(place: Place, report: Report) -> dict[str, Any]:
-    mentions = [
-        {"start": m.start, "end": m.end, "text": m.surface}
-        for m in sorted(report.article.mentions, key=lambda m: (m.start, m.end))
-        if m.place_id == place.id
-    ]
+def _mentions_by_place(report: Report) -> dict[str, list[dict[str, Any]]]:
+    """Place id -> its mentions as JSON, in text order (the article's mentions grouped once)."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for m in sorted(report.article.mentions, key=lambda m: (m.start, m.end)):
+        grouped.setdefault(m.place_id, []).append({"start": m.start, "end": m.end, "text": m.surface})
+    return grouped
+
+
+def _place_dict(place: Place, mentions: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "id": place.id,
         "name": place.name,
@@ -121,11 +124,12 @@ def _claim_dict(result: ClaimResult) -> dict[str, Any]:
 def report_to_dict(report: Report, gazetteer) -> dict[str, Any]:
     """The JSON contract for one article (see the module docstring and the schema)."""
     article = report.article
+    mentions = _mentions_by_place(report)
     return {
         "source": article.source,
         "title": article.title,
         "date": article.date,
-        "places": [_place_dict(place, report) for place in report.places],
+        "places": [_place_dict(place, mentions.get(place.id, [])) for place in report.places],
         "legs": [_leg_dict(leg, route, gazetteer) for leg, route in report.legs],
         "claims": [_claim_dict(result) for result in report.results],
     }

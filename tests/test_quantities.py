@@ -200,3 +200,17 @@ def test_any_digit_figure_round_trips(number, unit, spaced):
     assert quantity.value == number
     assert quantity.text == written
     assert math.isclose(quantity.low, to_base(number, quantity.unit))
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("It reached Vladivostok roughly 20 hours after setting off from Pyongyang.", True),
+        ("The train arrived about 20 hours after it pulled out of Pyongyang.", True),
+        ("They met again eight hours after the summit ended.", False),
+        ("He flew in two days after the talks.", False),
+    ],
+)
+def test_a_duration_after_a_departure_is_a_travel_figure(text, kept):
+    found = [q for q in find_quantities_in_text(text) if q.kind == "duration"]
+    assert bool(found) is kept, found
