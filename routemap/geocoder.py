@@ -24,7 +24,7 @@ from geopy.location import Location
 from geopy.point import Point
 
 from routemap import geo
-from routemap.gazetteer import KIND_PREFERENCE, normalise_name
+from routemap.gazetteer import KIND_PREFERENCE
 from routemap.models import Place
 
 if TYPE_CHECKING:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
 from routemap import batch
-from routemap.batch import BatchItem, iter_inputs, read_done_sources, run_batch
+from routemap.batch import iter_inputs, read_done_sources, run_batch
 
 JOURNEY = (
     "Kim Jong Un travelled by train from Pyongyang to Vladivostok. "

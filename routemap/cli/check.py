@@ -15,22 +15,11 @@ import sys
 
 import click
 
-from routemap.cli.options import fail_cleanly, format_option, gazetteer_option, load_gazetteer_from_options, world_option
+from routemap.cli.options import each_usable, fail_cleanly, format_option, gazetteer_option, load_gazetteer_from_options, world_option
 
 __all__ = ["check", "FAIL_ON_CHOICES"]
 
 FAIL_ON_CHOICES = ("inconsistent", "unverifiable")
-
-
-def _problem(path: str, exc: BaseException) -> str:
-    """One line naming the file: RoutemapErrors already do; OSErrors get their file put first."""
-    from routemap.errors import RoutemapError
-
-    if isinstance(exc, RoutemapError):
-        text = str(exc)
-        return text if path in text else f"{path}: {text}"
-    reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-    return f"{path}: {reason}"
 
 
 @click.command(name="check")
@@ -50,18 +39,11 @@ def check(files: tuple[str, ...], output_format: str, fail_on: tuple[str, ...], 
     """Check the distances, durations and speeds in articles (text or HTML; - for stdin)."""
     import json
 
-    from routemap.errors import RoutemapError
     from routemap.pipeline import analyse_path
 
     gazetteer = load_gazetteer_from_options(gazetteer_path, no_world)
-    reports = []
-    unusable = False
-    for path in files:
-        try:
-            reports.append(analyse_path(path, gazetteer))
-        except (RoutemapError, OSError, UnicodeError) as exc:
-            click.echo(f"routemap: {_problem(path, exc)}", err=True)
-            unusable = True
+    unusable: list[str] = []
+    reports = [report for _, report in each_usable(files, lambda path: analyse_path(path, gazetteer), unusable)]
 
     if output_format == "table":
         from routemap.report import print_table

@@ -9,8 +9,7 @@ from typing import Any
 
 import click
 
-from routemap.cli.options import fail_cleanly, format_option, gazetteer_option, load_gazetteer_from_options, world_option
-from routemap.errors import RoutemapError
+from routemap.cli.options import each_usable, fail_cleanly, format_option, gazetteer_option, load_gazetteer_from_options, world_option
 
 __all__ = ["claims", "article_claims_dict"]
 
@@ -131,24 +130,18 @@ def claims(files: tuple[str, ...], gazetteer_path: str | None, no_world: bool, o
 
     gazetteer = load_gazetteer_from_options(gazetteer_path, no_world)
     results: list[dict[str, Any]] = []
-    failed = False
+    failed: list[str] = []
     console = None
     if output_format == "table":
         from rich.console import Console
 
         console = Console()
-    for path in files:
-        try:
-            article = build_article(read_document(path), gazetteer)
-            quantities = find_quantities(article)
-            article_claims = build_claims(article, quantities, gazetteer)
-            itinerary = build_itinerary(article, article_claims, gazetteer)
-            result = article_claims_dict(article, article_claims, itinerary)
-        except (RoutemapError, OSError) as exc:
-            reason = exc if isinstance(exc, RoutemapError) else f"{path}: {exc.strerror or exc}"
-            click.echo(f"routemap: {reason}", err=True)
-            failed = True
-            continue
+    def claims_of(path: str) -> dict[str, Any]:
+        article = build_article(read_document(path), gazetteer)
+        article_claims = build_claims(article, find_quantities(article), gazetteer)
+        return article_claims_dict(article, article_claims, build_itinerary(article, article_claims, gazetteer))
+
+    for _, result in each_usable(files, claims_of, failed):
         if console is not None:
             _print_table(result, console)
         else:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from routemap.cli.options import fail_cleanly, gazetteer_option, load_gazetteer_from_options, world_option
+from routemap.cli.options import each_usable, fail_cleanly, gazetteer_option, load_gazetteer_from_options, world_option
 
 __all__ = ["map_command", "safe_file_stem"]
 
@@ -31,16 +31,6 @@ def safe_file_stem(name: str) -> str:
 
 def _stem_of(path: str) -> str:
     return "stdin" if path == "-" else safe_file_stem(Path(path).stem)
-
-
-def _problem(path: str, exc: BaseException) -> str:
-    from routemap.errors import RoutemapError
-
-    if isinstance(exc, RoutemapError):
-        text = str(exc)
-        return text if path in text else f"{path}: {text}"
-    reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-    return f"{path}: {reason}"
 
 
 @click.command(name="map")
@@ -84,14 +74,9 @@ def map_command(
     from routemap.pipeline import analyse_path
 
     gazetteer = load_gazetteer_from_options(gazetteer_path, no_world)
-    analysed: list[tuple[str, object]] = []
-    failed = False
-    for path in files:
-        try:
-            analysed.append((path, analyse_path(path, gazetteer)))
-        except (RoutemapError, OSError, UnicodeError) as exc:
-            click.echo(f"routemap: {_problem(path, exc)}", err=True)
-            failed = True
+    failures: list[str] = []
+    analysed = list(each_usable(files, lambda path: analyse_path(path, gazetteer), failures))
+    failed = bool(failures)
 
     if combine is not None:
         jobs = [(safe_file_stem(combine), [report for _, report in analysed])] if analysed else []

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import functools
 import sys
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 import click
 
 from routemap.errors import RoutemapError
 
-__all__ = ["gazetteer_option", "world_option", "format_option", "fail_cleanly", "load_gazetteer_from_options"]
+__all__ = [
+    "gazetteer_option",
+    "world_option",
+    "format_option",
+    "fail_cleanly",
+    "load_gazetteer_from_options",
+    "describe_problem",
+    "each_usable",
+]
 
 gazetteer_option = click.option(
     "--gazetteer",
@@ -27,6 +35,31 @@ world_option = click.option(
     default=False,
     help="Use the curated gazetteer alone, without the GeoNames world layer.",
 )
+
+
+T = TypeVar("T")
+
+
+def describe_problem(path: str, exc: BaseException) -> str:
+    """One line naming the file: RoutemapErrors already do; OSErrors get their file put first."""
+    if isinstance(exc, RoutemapError):
+        text = str(exc)
+        return text if path in text else f"{path}: {text}"
+    reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return f"{path}: {reason}"
+
+
+def each_usable(paths: Iterable[str], work: Callable[[str], T], failed: list[str]) -> Iterator[tuple[str, T]]:
+    """``(path, work(path))`` for each input that can be used.  An input that cannot be read
+    or parsed gets one line on stderr naming it and is added to ``failed``; the others go on."""
+    for path in paths:
+        try:
+            result = work(path)
+        except (RoutemapError, OSError, UnicodeError) as exc:
+            click.echo(f"routemap: {describe_problem(path, exc)}", err=True)
+            failed.append(path)
+            continue
+        yield path, result
 
 
 def format_option(*choices: str, default: str = "table") -> Callable:

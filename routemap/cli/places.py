@@ -8,8 +8,7 @@ from typing import Any
 
 import click
 
-from routemap.cli.options import fail_cleanly, format_option, gazetteer_option, load_gazetteer_from_options, world_option
-from routemap.errors import RoutemapError
+from routemap.cli.options import each_usable, fail_cleanly, format_option, gazetteer_option, load_gazetteer_from_options, world_option
 
 __all__ = ["places", "article_places_dict"]
 
@@ -80,20 +79,16 @@ def places(files: tuple[str, ...], gazetteer_path: str | None, no_world: bool, o
 
     gazetteer = load_gazetteer_from_options(gazetteer_path, no_world)
     results: list[dict[str, Any]] = []
-    failed = False
+    failed: list[str] = []
     console = None
     if output_format == "table":
         from rich.console import Console
 
         console = Console()
-    for path in files:
-        try:
-            article = build_article(read_document(path), gazetteer)
-            result = article_places_dict(article, gazetteer)
-        except RoutemapError as exc:
-            click.echo(f"routemap: {exc}", err=True)
-            failed = True
-            continue
+    def places_of(path: str) -> dict[str, Any]:
+        return article_places_dict(build_article(read_document(path), gazetteer), gazetteer)
+
+    for _, result in each_usable(files, places_of, failed):
         if console is not None:
             _print_table(result, console)
         else:
