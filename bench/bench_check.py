@@ -38,7 +38,7 @@ STAGES = (
     ("claims.py", "build_itinerary", "itinerary"),
     ("checks.py", "check_claims", "checks (routes, speeds)"),
     ("pipeline.py", "leg_route", "routes of the itinerary's legs"),
-    ("pipeline.py", "mentioned_places", "places of the report"),
+    ("pipeline.py", "report_places", "places of the report"),
     ("report.py", "report_to_dict", "report_to_dict"),
     ("__init__.py", "dumps", "json.dumps"),
 )

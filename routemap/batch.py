@@ -32,6 +32,7 @@ import re
 import signal
 import stat
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -222,16 +223,20 @@ def count_inputs(paths: Iterable[str | os.PathLike]) -> int:
 
 
 def read_done_sources(output: str | os.PathLike) -> set[str]:
-    """Sources already in an output file; a torn last line is truncated away.
+    """Sources already done in an output file, for ``--resume``.
 
     Lines are complete when they end with a newline and parse as a JSON object; the file is
-    cut at the end of the last such line when the tail is anything else.
+    cut at the end of the last such line when the tail is anything else (a torn last line).
+    Sources whose line is an error are not done: their lines are dropped (the file is
+    rewritten through a temporary file and renamed, so it is never half-written) and the
+    resumed run tries them again, so every source keeps exactly one line.
     """
     done: set[str] = set()
     path = Path(output)
     if not path.exists():
         return done
     good_end = 0
+    errors = 0
     with open(path, "rb") as handle:
         for raw in handle:
             if not raw.endswith(b"\n"):
@@ -242,12 +247,32 @@ def read_done_sources(output: str | os.PathLike) -> set[str]:
                 break
             if not isinstance(record, dict) or "source" not in record:
                 break
-            done.add(str(record["source"]))
+            if "error" in record:
+                errors += 1
+            else:
+                done.add(str(record["source"]))
             good_end += len(raw)
     if good_end != path.stat().st_size:
         log.warning("%s: truncating an incomplete last line at byte %d", path, good_end)
         os.truncate(path, good_end)
+    if errors:
+        log.info("%s: retrying %d sources that failed before", path, errors)
+        _drop_error_lines(path)
     return done
+
+
+def _drop_error_lines(path: Path) -> None:
+    """Rewrite ``path`` without its ``{"source", "error"}`` lines, atomically."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out, open(path, "rb") as handle:
+            for raw in handle:
+                if "error" not in json.loads(raw):
+                    out.write(raw)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _write_line(handle: BinaryIO, line: str) -> None:

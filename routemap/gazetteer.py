@@ -257,6 +257,9 @@ class _FileParser:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark is not None else None
             detail = " ".join(part for part in (exc.context, exc.problem) if part)
+            if exc.context_mark is not None and exc.problem_mark is not None and exc.context_mark.line != exc.problem_mark.line:
+                # Where the construct began is usually where the mistake is (an unclosed '[').
+                detail += f" (the construct began on line {exc.context_mark.line + 1})"
             self.problem(line, f"YAML syntax error: {detail}")
             return self.result(None, [], [], [])
         except yaml.YAMLError as exc:
@@ -662,7 +665,8 @@ class Gazetteer:
         return tuple(self.places[pid] for pid in self._index.ids(normalise_name(name)))
 
     def resolve(self, name_or_id: str) -> Place:
-        """The place an id or a name designates (the likeliest one when a name is shared).
+        """The place an id or a name designates (the likeliest one when a name is shared),
+        from the curated entries first, then from the attached world layer.
 
         Raises :class:`~routemap.errors.UnknownPlaceError` with close names as candidates.
         """
@@ -675,6 +679,11 @@ class Gazetteer:
         slug = normalise_name(text).replace(" ", "-")
         if slug in self.places:
             return self.places[slug]
+        if self.world is not None:
+            # The world layer beneath: the most populous place of that name.
+            candidates = self.world.candidates(text)
+            if candidates:
+                return max(candidates, key=lambda place: place.population or 0)
         raise UnknownPlaceError(name_or_id, self._index.suggestions(text))
 
     def names(self) -> Iterator[tuple[str, str]]:

@@ -12,20 +12,29 @@ from pathlib import Path
 from routemap.errors import RoutemapError
 from routemap.models import Document, Itinerary, Leg, Place, Report, Route
 
-__all__ = ["analyse", "analyse_path", "leg_route", "mentioned_places"]
+__all__ = ["analyse", "analyse_path", "leg_route", "report_places"]
 
 
-def mentioned_places(article, gazetteer) -> tuple[Place, ...]:
-    """The places an article mentions, each once, in order of first mention."""
-    seen: dict[str, Place] = {}
-    for mention in sorted(article.mentions, key=lambda m: (m.start, m.end)):
-        if mention.place_id in seen:
+def report_places(article, legs, results, gazetteer) -> tuple[Place, ...]:
+    """Every place the report names, each once: the places the article mentions, in order of
+    first mention, then any other end of a leg or a claim (a claim may resolve "Singapore"
+    the country to Singapore the city), so that every id in the JSON can be looked up."""
+    from routemap.places import mentioned_places
+
+    ids = [place_id for place_id, _ in mentioned_places(article)]
+    for leg, _ in legs:
+        ids += [leg.from_id, leg.to_id]
+    for result in results:
+        ids += [result.claim.from_id, result.claim.to_id, *result.claim.via]
+    places: dict[str, Place] = {}
+    for place_id in ids:
+        if place_id is None or place_id in places:
             continue
         try:
-            seen[mention.place_id] = gazetteer.get(mention.place_id)
+            places[place_id] = gazetteer.get(place_id)
         except (RoutemapError, LookupError):
             continue
-    return tuple(seen.values())
+    return tuple(places.values())
 
 
 def leg_route(leg: Leg, gazetteer) -> Route | None:
@@ -53,7 +62,7 @@ def analyse(document: Document, gazetteer) -> Report:
     itinerary = build_itinerary(article, claims, gazetteer) or Itinerary()
     results = check_claims(claims, gazetteer, itinerary)
     legs = tuple((leg, leg_route(leg, gazetteer)) for leg in itinerary.legs)
-    return Report(article=article, places=mentioned_places(article, gazetteer), legs=legs, results=results)
+    return Report(article=article, places=report_places(article, legs, results, gazetteer), legs=legs, results=results)
 
 
 def analyse_path(path: str | Path, gazetteer) -> Report:

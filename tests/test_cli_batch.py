@@ -184,3 +184,41 @@ def test_dask_engine_on_a_local_cluster_gives_the_same_lines(runner: CliRunner, 
     assert result.exit_code == 0, result.output
     assert remote.read_bytes() == local.read_bytes()
     assert "1 error," in result.stderr
+
+
+def test_resume_retries_the_sources_that_failed(tmp_path):
+    """A source that failed is tried again on --resume, and keeps one line in the output."""
+    import json
+
+    from click.testing import CliRunner
+
+    from routemap.cli import main
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text("Kim left Pyongyang for Vladivostok by train, a 680km journey.\n", encoding="utf-8")
+    (corpus / "later.txt").write_text("", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    args = ["batch", str(corpus), "-o", str(out), "--jobs", "1", "--no-world", "--no-progress"]
+    first = CliRunner().invoke(main, args)
+    assert first.exit_code == 0, first.output
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert sum("error" in line for line in lines) == 1
+
+    (corpus / "later.txt").write_text("The train reached Hanoi from Dong Dang, 170 km by road.\n", encoding="utf-8")
+    second = CliRunner().invoke(main, [*args, "--resume"])
+    assert second.exit_code == 0, second.output
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert not any("error" in line for line in lines)
+    assert sorted(Path(line["source"]).name for line in lines) == ["good.txt", "later.txt"]
+
+
+def test_nothing_usable_at_all_exits_2(tmp_path):
+    from click.testing import CliRunner
+
+    from routemap.cli import main
+
+    result = CliRunner().invoke(main, ["batch", str(tmp_path / "no-such-dir"), "-o", str(tmp_path / "o.jsonl"), "--no-world", "--no-progress"])
+    assert result.exit_code == 2
+    assert "no input could be used" in result.output
+    assert "no-such-dir" in (tmp_path / "o.jsonl").read_text()

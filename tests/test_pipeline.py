@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from routemap.models import Report
-from routemap.pipeline import analyse, analyse_path, mentioned_places
+from routemap.pipeline import analyse, analyse_path, report_places
 
 VLADIVOSTOK_TEXT = """Kim Jong Un arrives in Russia by train
 
@@ -140,11 +140,11 @@ def test_some_100m_is_unverifiable(hanoi_report):
 def test_report_places_in_order_of_first_mention(hanoi_report, gazetteer):
     ids = [place.id for place in hanoi_report.places]
     assert len(ids) == len(set(ids))
-    firsts = []
-    for place_id in ids:
-        firsts.append(min(m.start for m in hanoi_report.article.mentions if m.place_id == place_id))
+    mentioned = [place_id for place_id in ids if any(m.place_id == place_id for m in hanoi_report.article.mentions)]
+    assert ids[: len(mentioned)] == mentioned  # mentioned places first, then other leg/claim ends
+    firsts = [min(m.start for m in hanoi_report.article.mentions if m.place_id == place_id) for place_id in mentioned]
     assert firsts == sorted(firsts)
-    assert mentioned_places(hanoi_report.article, gazetteer) == hanoi_report.places
+    assert report_places(hanoi_report.article, hanoi_report.legs, hanoi_report.results, gazetteer) == hanoi_report.places
 
 
 def test_legs_carry_reference_routes(hanoi_report):

@@ -140,3 +140,16 @@ def test_table_has_colour_on_a_terminal(hand_report):
 
 def test_verdict_counts(hand_report):
     assert verdict_counts([hand_report, hand_report]) == {"consistent": 0, "inconsistent": 2, "unverifiable": 2}
+
+
+def test_every_place_id_in_the_json_is_in_its_places(gazetteer, examples_dir):
+    """A consumer of the JSON can look up every leg and claim end in ``places``."""
+    from routemap.pipeline import analyse_path
+    from routemap.report import report_to_dict
+
+    for path in sorted(examples_dir.glob("*.txt")) + sorted(examples_dir.glob("*.html")):
+        data = report_to_dict(analyse_path(path, gazetteer), gazetteer)
+        known = {place["id"] for place in data["places"]}
+        referenced = {leg[end] for leg in data["legs"] for end in ("from", "to")}
+        referenced |= {claim[end] for claim in data["claims"] for end in ("from", "to") if claim[end]}
+        assert referenced <= known, (path.name, referenced - known)

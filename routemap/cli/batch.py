@@ -79,3 +79,8 @@ def batch(
     click.echo(summary.describe(), err=True)
     if summary.interrupted:
         sys.exit(130)
+    if summary.errors and not summary.articles and not summary.skipped:
+        # Bad files among good ones are reported and counted (exit 0); nothing usable at all
+        # (a mistyped directory, say) is an error of the arguments.
+        click.echo(f"routemap: no input could be used (the error lines are in {output})", err=True)
+        sys.exit(2)

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from routemap.cli.options import each_usable, fail_cleanly, format_option, gazetteer_option, load_gazetteer_from_options, world_option
+from routemap.cli.options import each_usable, table_console, fail_cleanly, format_option, gazetteer_option, load_gazetteer_from_options, world_option
 
 __all__ = ["claims", "article_claims_dict"]
 
@@ -133,9 +133,7 @@ def claims(files: tuple[str, ...], gazetteer_path: str | None, no_world: bool, o
     failed: list[str] = []
     console = None
     if output_format == "table":
-        from rich.console import Console
-
-        console = Console()
+        console = table_console()
     def claims_of(path: str) -> dict[str, Any]:
         article = build_article(read_document(path), gazetteer)
         article_claims = build_claims(article, find_quantities(article), gazetteer)

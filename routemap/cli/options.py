@@ -18,6 +18,7 @@ __all__ = [
     "load_gazetteer_from_options",
     "describe_problem",
     "each_usable",
+    "table_console",
 ]
 
 gazetteer_option = click.option(
@@ -44,9 +45,19 @@ def describe_problem(path: str, exc: BaseException) -> str:
     """One line naming the file: RoutemapErrors already do; OSErrors get their file put first."""
     if isinstance(exc, RoutemapError):
         text = str(exc)
-        return text if path in text else f"{path}: {text}"
+        named = path if path != "-" else "<stdin>"
+        return text if named in text else f"{named}: {text}"
     reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
     return f"{path}: {reason}"
+
+
+def table_console():
+    """A rich Console for tables: the terminal's width on a terminal, else 120 columns and
+    no colour, so piped tables stay readable and free of escape codes."""
+    from rich.console import Console
+
+    tty = sys.stdout.isatty()
+    return Console(width=None if tty else 120, no_color=not tty, highlight=False)
 
 
 def each_usable(paths: Iterable[str], work: Callable[[str], T], failed: list[str]) -> Iterator[tuple[str, T]]:

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from routemap.cli.options import each_usable, fail_cleanly, format_option, gazetteer_option, load_gazetteer_from_options, world_option
+from routemap.cli.options import each_usable, table_console, fail_cleanly, format_option, gazetteer_option, load_gazetteer_from_options, world_option
 
 __all__ = ["places", "article_places_dict"]
 
@@ -82,9 +82,7 @@ def places(files: tuple[str, ...], gazetteer_path: str | None, no_world: bool, o
     failed: list[str] = []
     console = None
     if output_format == "table":
-        from rich.console import Console
-
-        console = Console()
+        console = table_console()
     def places_of(path: str) -> dict[str, Any]:
         return article_places_dict(build_article(read_document(path), gazetteer), gazetteer)
 

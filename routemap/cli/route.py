@@ -6,7 +6,7 @@ import json
 
 import click
 
-from routemap.cli.options import fail_cleanly, format_option, gazetteer_option
+from routemap.cli.options import fail_cleanly, format_option, gazetteer_option, load_gazetteer_from_options, world_option
 
 __all__ = ["route", "route_to_dict"]
 
@@ -36,17 +36,17 @@ def route_to_dict(route) -> dict:  # noqa: ANN001 - a routemap.models.Route
 )
 @format_option("table", "json")
 @gazetteer_option
+@world_option
 @fail_cleanly
-def route(from_place: str, to_place: str, mode: str, output_format: str, gazetteer_path: str | None) -> None:
+def route(from_place: str, to_place: str, mode: str, output_format: str, gazetteer_path: str | None, no_world: bool) -> None:
     """Measure the route between two places (names or ids) by rail, road or air.
 
     Reports the total length, the straight-line (geodesic) length, the length in each
     country and the places the route passes.
     """
-    from routemap.gazetteer import load_gazetteer
     from routemap.network import find_route
 
-    loaded = load_gazetteer(gazetteer_path)
+    loaded = load_gazetteer_from_options(gazetteer_path, no_world)
     start, end = loaded.resolve(from_place), loaded.resolve(to_place)
     found = find_route(loaded, start.id, end.id, mode)
     data = route_to_dict(found)
