@@ -42,7 +42,7 @@ SIZES = {
     "quick": (0.5, 2_000, 300, 30),
 }
 
-STAGE_BENCHES = ("bench_mentions.py", "bench_quantities.py", "bench_render.py")
+STAGE_BENCHES = ("bench_mentions.py", "bench_quantities.py", "bench_render.py", "bench_world.py")
 
 TARGETS_CHECK_MB_S = 5.0
 TARGETS_RATIO = 50.0

@@ -94,7 +94,7 @@ PLACE_ID_PATTERN = re.compile(r"^ (?P<slug> [a-z0-9] [a-z0-9-]* ) $", re.VERBOSE
 COUNTRY_CODE_PATTERN = re.compile(r"^ (?P<code> [A-Z]{2} ) $", re.VERBOSE)
 APOSTROPHES = re.compile(r"['’‘ʼʻ`´]", re.VERBOSE)
 HYPHENS_AND_SPACES = re.compile(r"[\s\-‐‑‒–—_]+", re.VERBOSE)
-EXTRA_LETTERS = str.maketrans({"đ": "d", "ø": "o", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i"})
+EXTRA_LETTERS = str.maketrans({"đ": "d", "ø": "o", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "ð": "d", "þ": "th"})
 
 # Country codes pycountry does not list but the gazetteer accepts (Kosovo's user-assigned code).
 EXTRA_COUNTRY_CODES = frozenset({"XK"})

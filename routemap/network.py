@@ -73,7 +73,6 @@ T = TypeVar("T")
 
 GREAT_CIRCLE_POINTS = 64
 ESTIMATE_POINTS = 16
-EARTH_RADIUS_KM = 6371.0088
 
 
 # --------------------------------------------------------------------------- links
@@ -173,12 +172,6 @@ def network_km(gazetteer: Gazetteer, mode: str | None = None) -> float:
     return sum(link_km(link, gazetteer) for link in gazetteer.links if mode is None or link.mode == mode)
 
 
-def _haversine_km(a: LatLon, b: LatLon) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (a[0], a[1], b[0], b[1]))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
-
-
 def nearest_node(gazetteer: Gazetteer, place_id: str, mode: str, max_km: float = NEAR_NODE_KM) -> tuple[str, float] | None:
     """The node of ``mode``'s network a place joins: ``(node id, geodesic km)``.
 
@@ -190,7 +183,7 @@ def nearest_node(gazetteer: Gazetteer, place_id: str, mode: str, max_km: float =
         return place_id, 0.0
     here = gazetteer.get(place_id).latlon
     best = min(
-        ((_haversine_km(here, gazetteer.get(node).latlon), node) for node in adjacency),
+        ((geo.haversine_km(*here, *gazetteer.get(node).latlon), node) for node in adjacency),
         default=None,
     )
     if best is None or best[0] > max_km * 1.01:  # haversine is within 0.5% of the geodesic

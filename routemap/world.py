@@ -60,6 +60,8 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from routemap.errors import RoutemapError, UnknownPlaceError
+from routemap.gazetteer import APOSTROPHES, EXTRA_LETTERS
+from routemap.geo import haversine_km
 from routemap.models import Mention, Place, Sentence
 
 __all__ = [
@@ -356,8 +358,6 @@ def _curated_tables_digest() -> str:
 # --------------------------------------------------------------------------- names
 
 WORD = re.compile(r"(?P<word> [^\W\d_]+ (?: ['’] [^\W\d_]+ )* )", re.VERBOSE)
-APOSTROPHES = re.compile(r"['’‘ʼʻ`´]")
-EXTRA_LETTERS = str.maketrans({"đ": "d", "ø": "o", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "ð": "d", "þ": "th"})
 # A capitalised word that may begin a name (not after a letter, apostrophe or hyphen).
 CAPITALISED_WORD = re.compile(
     r"""(?<! [\w'’\-] )
@@ -756,13 +756,6 @@ def load_world(cache_dir: str | os.PathLike[str] | None = None) -> WorldLayer:
 # --------------------------------------------------------------------------- the layer
 
 
-def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
-
-
 @dataclass(frozen=True, slots=True)
 class _Span:
     """A stretch of text that names something the layer knows."""
@@ -808,13 +801,19 @@ class _SmallTables:
 
 
 class _Lookup:
-    """The places some keys name, fetched together: ``codes`` (key -> place codes in
-    preference order) and the columns of every place met, by index."""
+    """The places some keys name: ``codes`` (key -> place codes in preference order, for
+    the keys of one article) and the columns of the places met, by index.  The columns,
+    ``dictionary`` (keys that are dictionary words) and ``priors`` are facts about the
+    store, shared by every look-up of a layer (see :meth:`WorldLayer._lookup`)."""
 
-    __slots__ = ("codes", "dictionary", "gid", "name", "lat", "lon", "pop", "cc", "kind", "admin1", "priors", "curated")
+    __slots__ = ("codes", "dictionary", "gid", "name", "lat", "lon", "pop", "cc", "kind", "admin1", "priors", "first_country")
 
-    def __init__(self) -> None:
+    def __init__(self, shared: _Lookup | None = None) -> None:
         self.codes: dict[str, tuple[int, ...]] = {}
+        if shared is not None:
+            for slot in self.__slots__[1:]:
+                setattr(self, slot, getattr(shared, slot))
+            return
         self.dictionary: set[str] = set()
         self.gid: dict[int, int] = {}
         self.name: dict[int, str] = {}
@@ -825,9 +824,10 @@ class _Lookup:
         self.kind: dict[int, int] = {}
         self.admin1: dict[int, str] = {}
         self.priors: dict[int, tuple[int, int, str, int, float]] = {}
-        self.curated: dict[str, tuple[Place, ...]] = {}  # gazetteer.find(name), per article
+        self.first_country: dict[str, str | None] = {}  # key -> country of its first country place
 
-    def add(self, rows: Sequence[tuple]) -> None:
+    def add(self, rows: Sequence[tuple]) -> dict[str, tuple[int, ...]]:
+        """Take in the store's rows; the codes of each key they name."""
         codes: dict[str, list[int]] = {}
         gids = self.gid
         for key, idx, alternate, dictionary, gid, name, lat, lon, pop, cc, kind, admin1 in rows:
@@ -840,8 +840,9 @@ class _Lookup:
             if idx not in gids:
                 gids[idx], self.name[idx], self.lat[idx], self.lon[idx] = gid, name, lat, lon
                 self.pop[idx], self.cc[idx], self.kind[idx], self.admin1[idx] = pop, cc, kind, admin1
-        for key, found in codes.items():
-            self.codes[key] = tuple(found)
+        added = {key: tuple(found) for key, found in codes.items()}
+        self.codes.update(added)
+        return added
 
 
 class WorldLayer:
@@ -863,8 +864,9 @@ class WorldLayer:
         self._place_cache: dict[int, Place] = {}
         self._words_seen: dict[str, tuple[str, bool]] = {}
         self._keys_seen: dict[str, bool] = {}
-        self._rows_seen: dict[str, tuple[tuple, ...]] = {}
-        self._rows_remembered = 0
+        self._codes_seen: dict[str, tuple[int, ...]] = {}  # key -> place codes ((): names nothing)
+        self._shared = _Lookup()  # the columns of the places those codes point to
+        self._paired_seen: dict[tuple[str, ...], str | None] = {}  # words after a place -> region
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (WorldLayer, (str(self.path),))
@@ -918,33 +920,29 @@ class WorldLayer:
     def _lookup(self, keys: Any) -> _Lookup:
         """Everything the store has on ``keys``: one ``SELECT ... IN`` (in chunks of
         SQL_CHUNK) for the keys this layer has not met lately; the answers for recent keys
-        (most are names of nothing) are remembered, within MEMO_SIZE keys and rows."""
-        look = _Lookup()
-        memo = self._rows_seen
-        rows: list[tuple] = []
-        missing: list[str] = []
-        for key in keys if isinstance(keys, (set, frozenset)) else set(keys):
+        (most are names of nothing) and the places they name are remembered, within
+        MEMO_SIZE keys and places."""
+        memo = self._codes_seen
+        keys = keys if isinstance(keys, (set, frozenset)) else set(keys)
+        missing = [key for key in keys if key not in memo]
+        if missing and (len(memo) + len(missing) > MEMO_SIZE or len(self._shared.gid) > MEMO_SIZE):
+            # bounded: a long batch must not grow without end (keys and places go together)
+            memo.clear()
+            self._shared = _Lookup()
+            missing = list(keys)
+        look = _Lookup(self._shared)
+        codes = look.codes
+        for key in keys:
             found = memo.get(key)
-            if found is None:
-                missing.append(key)
-            elif found:
-                rows.extend(found)
+            if found:
+                codes[key] = found
         if missing:
-            if len(memo) + len(missing) > MEMO_SIZE or self._rows_remembered > MEMO_SIZE:
-                memo.clear()  # bounded: a long batch must not grow without end
-                self._rows_remembered = 0
             missing.sort()
             for i in range(0, len(missing), SQL_CHUNK):
                 chunk = missing[i:i + SQL_CHUNK]
-                fetched = self._query(FETCH_NAMES.format(marks=",".join("?" * len(chunk))), chunk)
-                rows.extend(fetched)
-                by_key: dict[str, list[tuple]] = {}
-                for row in fetched:
-                    by_key.setdefault(row[0], []).append(row)
+                fetched = look.add(self._query(FETCH_NAMES.format(marks=",".join("?" * len(chunk))), chunk))
                 for key in chunk:
-                    memo[key] = tuple(by_key.get(key, ()))
-                self._rows_remembered += len(fetched)
-        look.add(rows)
+                    memo[key] = fetched.get(key, ())
         return look
 
     # ---------------------------------------------------------------- look-ups
@@ -1087,11 +1085,11 @@ class WorldLayer:
         if len(self._words_seen) > MEMO_SIZE or len(self._keys_seen) > MEMO_SIZE:
             self._words_seen, self._keys_seen = {}, {}  # bounded: a long batch must not grow without end
         walks = _name_walks(text, tables.may_begin_longer, self._words_seen, self._keys_seen)
-        masked, name_words, surnames = _people_and_names(text, gazetteer)
+        masked, name_words, surnames = _people_and_names(text, gazetteer, [start for start, _ in walks])
         abbreviations = [
             (m.start(), m.end(), normalise_key(m.group("abbr").replace(".", "")))
             for m in COUNTRY_ABBREVIATION.finditer(text)
-        ]
+        ] if "U." in text else []  # (every abbreviation holds "U.")
         keys = {key for _, steps in walks for _, key in steps}
         keys.update(name_words)
         keys.update(key for pair in surnames for key in pair)
@@ -1128,12 +1126,20 @@ class WorldLayer:
                 candidates.append(cand)
         for before_cand, after_cand in zip(candidates, candidates[1:]):
             before_cand.following, after_cand.previous = after_cand, before_cand
+        first_countries = look.first_country
         for cand in candidates:
-            for code in cand.span.places:
-                if look.kind[code >> 1] == KIND_COUNTRY and cand.word_class == "" and not _is_acronym(cand.surface):
-                    iso = look.cc[code >> 1]
+            if cand.word_class == "" and not _is_acronym(cand.surface):
+                key = cand.span.key
+                iso = first_countries.get(key, "")
+                if iso == "":  # the country of the first country among the places of the name
+                    iso = None
+                    for code in cand.span.places:
+                        if look.kind[code >> 1] == KIND_COUNTRY:
+                            iso = look.cc[code >> 1]
+                            break
+                    first_countries[key] = iso
+                if iso is not None:
                     context_countries[iso] = context_countries.get(iso, 0) + 1
-                    break
             if cand.paired:
                 iso = cand.paired.split(".")[0]
                 context_countries[iso] = context_countries.get(iso, 0) + 1
@@ -1142,7 +1148,7 @@ class WorldLayer:
         # positions then inform the second, which decides every candidate afresh.
         curated_anchors = sorted({(p.lat, p.lon) for p in curated_places if p.kind != "country"})
         first: list[_Candidate] = []
-        first_cache: dict[int, float] = {}
+        first_cache: dict[Any, Any] = {}
         for cand in candidates:
             self._score(cand, context_countries, context_regions, curated_anchors, 3.0, first_cache, look, tables)
             if cand.chosen >= 0:
@@ -1156,23 +1162,27 @@ class WorldLayer:
                 anchor_set.add((look.lat[cand.chosen], look.lon[cand.chosen]))
         anchors = sorted(anchor_set)
         accepted: list[_Candidate] = []
-        second_cache: dict[int, float] = {}
+        second_cache: dict[Any, Any] = {}
+        contexts: dict[str | None, dict[str, int]] = {}  # the countries, by the candidate's own
         for cand in candidates:
             if cand.chosen >= 0 and (len(cand.scores) == 1 or cand.scores[0][0] - cand.scores[1][0] >= 4.5):
                 accepted.append(cand)  # decided in the first pass: more context cannot change it
                 continue
             own = look.cc[cand.chosen] if cand.chosen >= 0 and look.kind[cand.chosen] != KIND_COUNTRY else None
-            context = dict(context_countries)
-            for iso, count in found_countries.items():
-                context[iso] = context.get(iso, 0) + count - (1 if iso == own else 0)
-            self._score(cand, {k: v for k, v in context.items() if v > 0}, context_regions, anchors, 2.5,
-                        second_cache, look, tables)
+            countries = contexts.get(own)
+            if countries is None:
+                context = dict(context_countries)
+                for iso, count in found_countries.items():
+                    context[iso] = context.get(iso, 0) + count - (1 if iso == own else 0)
+                countries = contexts[own] = {k: v for k, v in context.items() if v > 0}
+            self._score(cand, countries, context_regions, anchors, 2.5, second_cache, look, tables, own)
             if cand.chosen >= 0:
                 accepted.append(cand)
 
+        twins = _gazetteer_memo(gazetteer, ("twins", str(self.path)))
         mentions = []
         for cand in sorted(accepted, key=lambda c: c.span.start):
-            mentions.append(self._mention(cand, gazetteer, look))
+            mentions.append(self._mention(cand, gazetteer, look, twins))
         return tuple(mentions)
 
     def _candidate(
@@ -1191,8 +1201,8 @@ class WorldLayer:
         sent_start = sentence_starts[sentence]
         before = text[max(sent_start, span.start - 40):span.start]
         prev = _previous_word(before)
-        prev_word = prev.group("word") if prev else ""
-        prev_gap = prev.group("gap") if prev else ""
+        prev_word = prev.word if prev else ""
+        prev_gap = prev.gap if prev else ""
         sentence_initial = prev is None or bool(SENTENCE_BREAK.search(prev_gap))
         prev_key = _word_key(prev_word) if prev_word else ""
         tight = prev_gap in (" ", "\u00a0")
@@ -1206,45 +1216,66 @@ class WorldLayer:
             elif prev_key in TITLE_WORDS:
                 return None  # "leader Kim", "conductor Washington"
         if prev and prev_key in CONNECTORS and tight:
-            before2 = _previous_word(before[: prev.start()])
-            if before2 and before2.group("gap") in (" ", "\u00a0") and before2.group("word")[:1].isupper():
-                key2 = _word_key(before2.group("word"))
+            before2 = _previous_word(before[: prev.start_offset])
+            if before2 and before2.gap in (" ", "\u00a0") and before2.word[:1].isupper():
+                key2 = _word_key(before2.word)
                 if key2 not in PLACE_HEADS and key2 not in DIRECTION_WORDS:
                     return None  # "Bank of America", "Tour de France" (but "North of Denver")
         nxt = NEXT_WORD.match(text, span.end)
-        before_facility = bool(nxt) and _word_key(nxt.group("word")) in FACILITY_WORDS
+        before_facility = False
         if nxt:
-            nkey = _word_key(nxt.group("word"))
-            if nxt.group("word")[:1].isupper() and nkey not in FACILITY_WORDS:
+            next_word = nxt.group("word")
+            nkey = _word_key(next_word)
+            before_facility = nkey in FACILITY_WORDS
+            if next_word[:1].isupper() and not before_facility:
                 return None  # "Paris Hilton", "Washington Post", "Vancouver Island"
             if nkey in FEATURE_WORDS:
                 return None  # "the Thompson river", "the Melia hotel": a thing named after it
         after = text[span.end:span.end + 60]
-        if APPOSITIVE_PERSON.match(after) and _word_key(APPOSITIVE_PERSON.match(after).group("noun")) in PERSON_NOUNS:
+        appositive = APPOSITIVE_PERSON.match(after)
+        if appositive and _word_key(appositive.group("noun")) in PERSON_NOUNS:
             return None  # "Washington, the conductor, ..."
-        paired = self._paired_region(after, tables)
+        paired = self._paired_region(after, tables, self._paired_seen)
         locative = not sentence_initial and (
             prev_key in LOCATIVES
-            or (prev_key == "of" and bool(PLACE_NOUN_BEFORE_OF.search(before[: prev.start()] if prev else "")))
+            or (prev_key == "of" and bool(PLACE_NOUN_BEFORE_OF.search(before[: prev.start_offset] if prev else "")))
         )
         return _Candidate(
             span=span, surface=surface, sentence=sentence, sentence_initial=sentence_initial,
             locative=locative, time_locative=prev_key in TIME_LOCATIVES,
             paired=paired, word_class=self._word_class(key, look) if " " not in key else "",
             after_the=not before_facility and not prev_word[:1].isupper() and (
-                prev_key == "the" or (prev_key not in LOCATIVES and prev_key not in CONNECTORS and bool(ARTICLE_BEFORE.search(before[: prev.start()] if prev else "")))
+                prev_key == "the" or (prev_key not in LOCATIVES and prev_key not in CONNECTORS and bool(ARTICLE_BEFORE.search(before[: prev.start_offset] if prev else "")))
             ),
             region_country=span.region.split(".")[0] if span.region else None,
         )
 
     @staticmethod
-    def _paired_region(after: str, tables: _SmallTables) -> str | None:
+    def _paired_region(after: str, tables: _SmallTables, memo: dict[tuple[str, ...], str | None] | None = None) -> str | None:
         """The country (``"AU"``) or region (``"AU.02"``) named right after a place:
-        "Reading, England", "Orange, in Texas", "Perth (Western Australia)"."""
+        "Reading, England", "Orange, in Texas", "Perth (Western Australia)".  ``memo``
+        remembers the answer for the (up to four) words after the place."""
         pm = PAIRED_REGION.match(after)
         if not pm:
             return None
-        rest_words = WORD.findall(pm.group("rest"))
+        rest_words = WORD.findall(pm.group("rest"))[:4]
+        if not rest_words or not rest_words[0][:1].isupper():
+            return None
+        if memo is None:
+            return WorldLayer._region_named(rest_words, tables)
+        words = tuple(rest_words)
+        try:
+            return memo[words]
+        except KeyError:
+            pass
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()  # bounded
+        found = memo[words] = WorldLayer._region_named(rest_words, tables)
+        return found
+
+    @staticmethod
+    def _region_named(rest_words: Sequence[str], tables: _SmallTables) -> str | None:
+        """The region or country the longest run of ``rest_words`` (from the first) names."""
         for n_words in range(min(4, len(rest_words)), 0, -1):
             if not rest_words[0][:1].isupper():
                 break
@@ -1264,81 +1295,108 @@ class WorldLayer:
         regions: set[str],
         anchors: list[tuple[float, float]],
         threshold: float,
-        nearest_cache: dict[int, float],
+        nearest_cache: dict[Any, Any],
         look: _Lookup,
         tables: _SmallTables,
+        own: str | None = None,
     ) -> None:
+        """Choose the candidate's place (``cand.chosen``, -1 for none), with its score and
+        the scores of the others.  ``nearest_cache`` is one pass's memo (the distances to
+        the anchors, and the outcome for each reading: the same name read the same way in
+        the same context scores the same); ``own`` tells the readings of a pass apart whose
+        ``countries`` differ by the candidate's own first choice."""
         cls = cand.word_class
         # A list of places: "Sydney, Adelaide and Perth" lends the locative of its neighbours.
-        listed = any(
-            other is not None and other.chosen >= 0 and other.sentence == cand.sentence
-            and (0 < cand.span.start - other.span.end <= 6 or 0 < other.span.start - cand.span.end <= 6)
-            for other in (cand.previous, cand.following)
-        )
+        span = cand.span
+        listed = False
+        for other in (cand.previous, cand.following):
+            if (other is not None and other.chosen >= 0 and other.sentence == cand.sentence
+                    and (0 < span.start - other.span.end <= 6 or 0 < other.span.start - span.end <= 6)):
+                listed = True
+                break
         locative = cand.locative or listed
-        strong = bool(cand.paired) or (locative and not cand.sentence_initial)
-        if cls == "calendar" and not (cand.paired or (locative and not cand.time_locative and cand.locative)):
+        paired = cand.paired
+        sentence_initial = cand.sentence_initial
+        strong = bool(paired) or (locative and not sentence_initial)
+        if cls == "calendar" and not (paired or (locative and not cand.time_locative and cand.locative)):
             cand.chosen = -1
             return
         if cls == "common" and not strong:
             cand.chosen = -1
             return
+        reading = (span.key, paired, locative, sentence_initial, cand.after_the, own)
+        decided = nearest_cache.get(reading)
+        if decided is not None:
+            cand.chosen, cand.score, cand.scores = decided
+            return
         scored: list[tuple[float, int]] = []
         top_count = max(countries.values(), default=1)
         capitals = tables.capitals
         admin1s, lats, lons, pops = look.admin1, look.lat, look.lon, look.pop
-        codes = cand.span.places
+        priors = look.priors
+        region_country = cand.region_country
+        after_the = cand.after_the
+        given_weak = cls == "given" and not strong
+        dictionary = cls == "dictionary"
+        if paired:
+            paired_iso, _, paired_admin1 = paired.partition(".")
+        codes = span.places
         if len(codes) > MAX_CANDIDATES:  # sorted by population: keep the big ones and the local ones
             codes = codes[:MAX_CANDIDATES] + tuple(c for c in codes[MAX_CANDIDATES:] if look.cc[c >> 1] in countries)
         for code in codes:
-            idx, kind, iso, pop, prior = self._prior(code, look, capitals)
+            found = priors.get(code)
+            if found is None:
+                found = self._prior(code, look, capitals)
+            idx, kind, iso, pop, prior = found
             if kind == KIND_COUNTRY:
-                if COUNTRY_NAME_IS_REGION.get(cand.span.key) in countries and iso not in countries:
+                if COUNTRY_NAME_IS_REGION.get(span.key) in countries and iso not in countries:
                     continue
             else:
-                if (cand.region_country and not cand.paired and idx not in capitals
-                        and countries.get(cand.region_country, 0) >= max(1, countries.get(iso, 0))
-                        and (cand.region_country != iso or pop < 50_000)):
+                if after_the:
+                    continue  # "the Andes", "the Blue Mountains", "the old Inca capital": not towns
+                if (region_country and not paired and idx not in capitals
+                        and countries.get(region_country, 0) >= max(1, countries.get(iso, 0))
+                        and (region_country != iso or pop < 50_000)):
                     continue  # "Iowa", "Ontario" in an American or Canadian article are the regions
             score = prior
-            if cand.paired and kind != KIND_COUNTRY:
-                paired_iso, _, paired_admin1 = cand.paired.partition(".")
-                score += 2.5 if paired_iso == iso else -3.0
-                if paired_admin1 and admin1s[idx] == cand.paired:
-                    score += 2.0
-            if kind != KIND_COUNTRY and countries:
-                # the article's own countries, the more it names them the more
-                share = countries.get(iso, 0) / top_count
-                score += 0.75 + 1.25 * share if share > 0 else -0.5
-                if regions and admin1s[idx] in regions:
-                    score += 1.0  # in a state or province the article names
-            if kind != KIND_COUNTRY and anchors:
-                nearest = nearest_cache.get(idx)
-                if nearest is None:
-                    nearest = nearest_cache[idx] = _nearest_other_km(lats[idx], lons[idx], anchors)
-                score += 1.5 if nearest <= 500 else 0.75 if nearest <= 1500 else 0.0
+            if kind != KIND_COUNTRY:
+                if paired:
+                    score += 2.5 if paired_iso == iso else -3.0
+                    if paired_admin1 and admin1s[idx] == paired:
+                        score += 2.0
+                if countries:
+                    # the article's own countries, the more it names them the more
+                    share = countries.get(iso, 0) / top_count
+                    score += 0.75 + 1.25 * share if share > 0 else -0.5
+                    if regions and admin1s[idx] in regions:
+                        score += 1.0  # in a state or province the article names
+                if anchors:
+                    nearest = nearest_cache.get(idx)
+                    if nearest is None:
+                        nearest = nearest_cache[idx] = _nearest_other_km(lats[idx], lons[idx], anchors)
+                    score += 1.5 if nearest <= 500 else 0.75 if nearest <= 1500 else 0.0
             if locative:
                 score += 1.5
-            if cand.sentence_initial:
+            if sentence_initial:
                 score -= 0.75
-            if kind != KIND_COUNTRY and cls == "dictionary":
+            if kind != KIND_COUNTRY and dictionary:
                 score -= 1.0
-            elif cls == "given" and not strong:
+            elif given_weak:
                 score -= 1.5
-            if cand.after_the and kind != KIND_COUNTRY:
-                continue  # "the Andes", "the Blue Mountains", "the old Inca capital": not towns
             scored.append((score, idx))
         if not scored:
             cand.chosen = -1
+            nearest_cache[reading] = (-1, 0.0, ())
             return
         scored.sort(key=lambda t: (-t[0], -pops[t[1]], t[1]))
         best_score, best = scored[0]
-        if cls == "given" and not strong and pops[best] < 100_000:
+        if given_weak and pops[best] < 100_000:
             threshold += 1.0
         if best_score >= threshold:
             cand.chosen, cand.score, cand.scores = best, best_score, tuple(scored)
         else:
             cand.chosen = -1
+        nearest_cache[reading] = (cand.chosen, cand.score, cand.scores)
 
     @staticmethod
     def _prior(code: int, look: _Lookup, capitals: frozenset[int]) -> tuple[int, int, str, int, float]:
@@ -1360,15 +1418,15 @@ class WorldLayer:
             found = look.priors[code] = (idx, kind, look.cc[idx], pop, prior)
         return found
 
-    def _mention(self, cand: _Candidate, gazetteer: Any, look: _Lookup) -> Mention:
+    def _mention(self, cand: _Candidate, gazetteer: Any, look: _Lookup, twins: dict) -> Mention:
         best = cand.chosen
-        place_id = self._curated_twin(best, cand.surface, gazetteer, look) or f"gn:{look.gid[best]}"
+        place_id = self._curated_twin(best, cand.surface, gazetteer, look, twins) or f"gn:{look.gid[best]}"
         margin = cand.scores[0][0] - cand.scores[1][0] if len(cand.scores) > 1 else 3.0
         confidence = 0.55 + 0.07 * (cand.score - 2.5) + 0.05 * min(margin, 3.0)
         confidence = round(min(0.97, max(0.3, confidence)), 2)
         alternatives = []
         for _, idx in cand.scores[1:6]:
-            alt = self._curated_twin(idx, cand.surface, gazetteer, look) or f"gn:{look.gid[idx]}"
+            alt = self._curated_twin(idx, cand.surface, gazetteer, look, twins) or f"gn:{look.gid[idx]}"
             if alt != place_id and alt not in alternatives:
                 alternatives.append(alt)
         return Mention(
@@ -1377,23 +1435,31 @@ class WorldLayer:
         )
 
     @staticmethod
-    def _curated_twin(idx: int, surface: str, gazetteer: Any, look: _Lookup) -> str | None:
-        """The curated place this world place is (same name, within SAME_PLACE_KM), if any."""
+    def _curated_twin(idx: int, surface: str, gazetteer: Any, look: _Lookup, twins: dict) -> str | None:
+        """The curated place this world place is (same name, within SAME_PLACE_KM), if any;
+        memoised in ``twins`` (per gazetteer and store: it depends on nothing else)."""
         if gazetteer is None:
             return None
+        memo_key = (idx, surface)
+        try:
+            return twins[memo_key]
+        except KeyError:
+            pass
+        twin = twins[memo_key] = WorldLayer._find_curated_twin(idx, surface, gazetteer, look)
+        return twin
+
+    @staticmethod
+    def _find_curated_twin(idx: int, surface: str, gazetteer: Any, look: _Lookup) -> str | None:
         lat, lon, is_country = look.lat[idx], look.lon[idx], look.kind[idx] == KIND_COUNTRY
         for name in (surface, look.name[idx]):
-            found = look.curated.get(name)
+            found = _curated_find(gazetteer, name)
             if found is None:
-                try:
-                    found = look.curated[name] = tuple(gazetteer.find(name))
-                except Exception:  # noqa: BLE001 - a gazetteer without find() has no twins
-                    return None
+                return None  # a gazetteer without find() has no twins
             for place in found:
                 if place.kind == "country" and is_country:
                     if place.country == look.cc[idx]:
                         return place.id
-                elif _haversine_km(lat, lon, place.lat, place.lon) <= SAME_PLACE_KM:
+                elif haversine_km(lat, lon, place.lat, place.lon) <= SAME_PLACE_KM:
                     return place.id
         if is_country:
             try:
@@ -1418,11 +1484,13 @@ class WorldLayer:
 # --------------------------------------------------------------------------- helpers
 
 
-@dataclass(frozen=True, slots=True)
 class _Previous:
-    word: str
-    gap: str
-    start_offset: int
+    """The word before a name and the gap after it (a plain slotted class: cheap to make)."""
+
+    __slots__ = ("word", "gap", "start_offset")
+
+    def __init__(self, word: str, gap: str, start_offset: int) -> None:
+        self.word, self.gap, self.start_offset = word, gap, start_offset
 
     def group(self, name: str) -> str:
         return self.word if name == "word" else self.gap
@@ -1458,9 +1526,18 @@ def _nearest_other_km(lat: float, lon: float, anchors: Sequence[tuple[float, flo
     return math.sqrt(nearest2) * 111.195
 
 
+_ACRONYMS: dict[str, bool] = {}
+
+
 def _is_acronym(surface: str) -> bool:
-    letters = [ch for ch in surface if ch.isalpha()]
-    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+    found = _ACRONYMS.get(surface)
+    if found is None:
+        letters = [ch for ch in surface if ch.isalpha()]
+        found = len(letters) >= 2 and all(ch.isupper() for ch in letters)
+        if len(_ACRONYMS) >= MEMO_SIZE:
+            _ACRONYMS.clear()  # bounded
+        _ACRONYMS[surface] = found
+    return found
 
 
 def _overlap_test(blocked: Sequence[tuple[int, int]]) -> Any:
@@ -1504,19 +1581,70 @@ GIVEN_THEN_SURNAME = re.compile(
 
 
 def _not_place_pattern(gazetteer: Any) -> re.Pattern[str] | None:
+    finder = _not_place_finder(gazetteer)
+    return finder[0] if finder is not None else None
+
+
+# Characters that re.IGNORECASE matches to an ASCII letter although str.lower() does not
+# make them that letter (dotted and dotless i, long s): texts with them take the slow path.
+CASE_FOLD_TRAPS = re.compile("[\u0130\u0131\u017f]")
+
+
+def _word_finder(words: Sequence[str]) -> Callable[[str], set[int]]:
+    """``starts(text)``: every offset where one of ``words`` occurs in ``text`` (one
+    Aho-Corasick pass when pyahocorasick is there, else ``str.find`` for each word)."""
+    try:
+        import ahocorasick
+    except ImportError:  # pragma: no cover - a dependency of routemap.places
+        def starts(text: str) -> set[int]:
+            found: set[int] = set()
+            for word in words:
+                at = text.find(word)
+                while at >= 0:
+                    found.add(at)
+                    at = text.find(word, at + 1)
+            return found
+
+        return starts
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
+    for word in words:
+        automaton.add_word(word)
+    automaton.make_automaton()
+
+    def starts(text: str) -> set[int]:
+        # (a match begins after no word character: skip the hits inside words)
+        found = set()
+        for end, length in automaton.iter(text):
+            at = end - length + 1
+            if at == 0 or not text[at - 1].isalnum():
+                found.add(at)
+        return found
+
+    return starts
+
+
+def _not_place_finder(gazetteer: Any) -> tuple[re.Pattern[str], Callable[[str], set[int]] | None] | None:
+    """The gazetteer's ``not_places`` as one pattern, with a finder of the lower-case first
+    words of the phrases when they are all ASCII (None otherwise): a match can only begin
+    where one of them does, so :func:`_not_place_matches` tries the pattern only there."""
     phrases = tuple(getattr(gazetteer, "not_places", ()) or ()) if gazetteer is not None else ()
     if not phrases:
         return None
 
-    def build() -> re.Pattern[str] | None:
+    def build() -> tuple[re.Pattern[str], tuple[str, ...] | None] | None:
         parts = []
+        first_words = set()
         for phrase in sorted(set(phrases), key=len, reverse=True):
-            words = [re.escape(w) for w in re.split(r"[\s\-]+", phrase.strip()) if w]
+            words = [w for w in re.split(r"[\s\-]+", phrase.strip()) if w]
             if words:
-                parts.append(r"[\s\-]+".join(words))
+                parts.append(r"[\s\-]+".join(re.escape(w) for w in words))
+                first_words.add(words[0].lower())
         if not parts:
             return None
-        return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
+        pattern = re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
+        if not all(phrase.isascii() for phrase in phrases):
+            return pattern, None
+        return pattern, _word_finder(sorted(first_words))
 
     cached = getattr(gazetteer, "cached", None)
     if callable(cached):
@@ -1524,11 +1652,29 @@ def _not_place_pattern(gazetteer: Any) -> re.Pattern[str] | None:
     return build()
 
 
-# The words that may follow a capitalised word in one name (see NAME_GAP): up to five more.
-NAME_TAIL = re.compile(
-    r"(?: (?: [ \u00A0\-] | \.[ \u00A0]? ) [^\W\d_]+ (?: ['’] [^\W\d_]+ )* ){1,%d}" % (MAX_NAME_WORDS - 1),
-    re.VERBOSE,
-)
+def _not_place_matches(text: str, finder: tuple[re.Pattern[str], Callable[[str], set[int]] | None]) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text))``, trying the pattern only where a phrase's first
+    word begins in the lower-cased text (much faster than the pattern's scan of every
+    position).  Texts where lower-casing moves offsets or where re.IGNORECASE and
+    ``str.lower`` disagree are scanned in full."""
+    pattern, first_word_starts = finder
+    lowered = text.lower()
+    if first_word_starts is None or len(lowered) != len(text) or (not text.isascii() and CASE_FOLD_TRAPS.search(text)):
+        return list(pattern.finditer(text))
+    matches = []
+    consumed = 0
+    for at in sorted(first_word_starts(lowered)):
+        if at < consumed:
+            continue
+        m = pattern.match(text, at)
+        if m is not None:
+            matches.append(m)
+            consumed = m.end()
+    return matches
+
+
+POSSESSIVE_ENDINGS = ("'s", "’s")
+# One more word of a name after a capitalised word (see NAME_GAP); a name has up to MAX_NAME_WORDS.
 NAME_TAIL_PART = re.compile(r"(?P<gap> [ \u00A0\-] | \.[ \u00A0]? ) (?P<word> [^\W\d_]+ (?: ['’] [^\W\d_]+ )* )", re.VERBOSE)
 
 
@@ -1548,9 +1694,9 @@ def _name_walks(
     words_seen = {} if words_seen is None else words_seen
     keys_seen = {} if keys_seen is None else keys_seen
     for m in CAPITALISED_WORD.finditer(text):
-        word = m.group("word")
+        word = m[1]  # (the group "word")
         end = m.end()
-        possessive = word.endswith(("'s", "’s"))
+        possessive = word.endswith(POSSESSIVE_ENDINGS)
         if possessive:
             word, end = word[:-2], end - 2
         seen = words_seen.get(word)
@@ -1559,14 +1705,19 @@ def _name_walks(
             seen = words_seen[word] = (key, may_begin_longer(key))
         key, longer = seen
         steps = [(end, key)]
-        tail = NAME_TAIL.match(text, end) if longer and not possessive else None
-        if tail is not None:
-            for part in NAME_TAIL_PART.finditer(text, end, tail.end()):
+        if longer and not possessive:
+            # the next words, one at a time (most names stop after one)
+            pos = end
+            for _ in range(MAX_NAME_WORDS - 1):
+                part = NAME_TAIL_PART.match(text, pos)
+                if part is None:
+                    break
+                pos = part.end()
                 if part.group("gap")[0] == "." and key.rsplit(" ", 1)[-1] not in ABBREVIATIONS:
                     break
                 w = part.group("word")
-                w_end = part.end()
-                possessive = w.endswith(("'s", "’s"))
+                w_end = pos
+                possessive = w.endswith(POSSESSIVE_ENDINGS)
                 if possessive:
                     w, w_end = w[:-2], w_end - 2
                 seen = words_seen.get(w)
@@ -1586,16 +1737,16 @@ def _name_walks(
     return walks
 
 
-def _people_and_names(text: str, gazetteer: Any) -> tuple[list[tuple[int, int]], list[str], list[tuple[str, str]]]:
-    """Spans that are names of people, events or organisations; the keys of their
-    capitalised words (people's names stay masked everywhere in the article: "Kim" after
-    "Kim Jong Un", unless the word is a place); and surnames after a first name, each with
-    the key that decides whether it is a place ("Donald Trump" but not "Sydney Adelaide")."""
-    masked: list[tuple[int, int]] = []
-    name_words: list[str] = []
-    surnames: list[tuple[str, str]] = []
+_NAME_KEYS: dict[str, tuple[str, ...]] = {}
+ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
-    def add_words(name: str, into: list[str]) -> None:
+
+def _name_keys(name: str) -> tuple[str, ...]:
+    """The keys of the capitalised words of a name, without possessives, sentence words and
+    titles (memoised: the same names recur)."""
+    found = _NAME_KEYS.get(name)
+    if found is None:
+        keys = []
         for w in WORD.findall(name):
             if not w[:1].isupper():
                 continue
@@ -1604,24 +1755,87 @@ def _people_and_names(text: str, gazetteer: Any) -> tuple[list[tuple[int, int]],
             key = _word_key(w)
             if key in SENTENCE_WORDS or key in TITLE_WORDS:
                 continue
-            into.append(key)
+            keys.append(key)
+        if len(_NAME_KEYS) >= MEMO_SIZE:
+            _NAME_KEYS.clear()  # bounded
+        found = _NAME_KEYS[name] = tuple(keys)
+    return found
 
-    pattern = _not_place_pattern(gazetteer)
-    if pattern is not None:
-        for m in pattern.finditer(text):
+
+def _title_matches(text: str, starts: Sequence[int]) -> list[re.Match[str]]:
+    """``list(TITLE_BEFORE_NAME.finditer(text))``, given the starts of the text's
+    capitalised words (CAPITALISED_WORD): a match's name begins at one of them, after
+    spaces, so the pattern is tried only at the word before each."""
+    matches = []
+    consumed = 0
+    letters = ASCII_LETTERS
+    for q in starts:
+        if not ("A" <= text[q] <= "Z") or q == 0 or text[q - 1] not in " \u00a0":
+            continue
+        i = q - 2
+        while i >= 0 and text[i] in " \u00a0":
+            i -= 1
+        if i >= 0 and text[i] == ".":
+            i -= 1
+        j = i
+        while j >= 0 and text[j] in letters:
+            j -= 1
+        title_start = j + 1
+        if title_start > i or title_start < consumed:
+            continue
+        m = TITLE_BEFORE_NAME.match(text, title_start)
+        if m is not None:
+            matches.append(m)
+            consumed = m.end()
+    return matches
+
+
+def _given_name_matches(text: str, starts: Sequence[int]) -> list[re.Match[str]]:
+    """``list(GIVEN_THEN_SURNAME.finditer(text))``, given the starts of the text's
+    capitalised words (every match begins at one of them)."""
+    matches = []
+    consumed = 0
+    for q in starts:
+        if q < consumed or not ("A" <= text[q] <= "Z"):
+            continue
+        m = GIVEN_THEN_SURNAME.match(text, q)
+        if m is not None:
+            matches.append(m)
+            consumed = m.end()
+    return matches
+
+
+def _people_and_names(
+    text: str, gazetteer: Any, starts: Sequence[int] | None = None,
+) -> tuple[list[tuple[int, int]], list[str], list[tuple[str, str]]]:
+    """Spans that are names of people, events or organisations; the keys of their
+    capitalised words (people's names stay masked everywhere in the article: "Kim" after
+    "Kim Jong Un", unless the word is a place); and surnames after a first name, each with
+    the key that decides whether it is a place ("Donald Trump" but not "Sydney Adelaide").
+    ``starts``: where the text's capitalised words (CAPITALISED_WORD) begin, when known."""
+    masked: list[tuple[int, int]] = []
+    name_words: list[str] = []
+    surnames: list[tuple[str, str]] = []
+    if starts is None:
+        starts = [m.start() for m in CAPITALISED_WORD.finditer(text)]
+
+    finder = _not_place_finder(gazetteer)
+    if finder is not None:
+        for m in _not_place_matches(text, finder):
             masked.append((m.start(), m.end()))
-            add_words(m.group(0), name_words)
-    for m in TITLE_BEFORE_NAME.finditer(text):
-        if _word_key(m.group("title")) in TITLE_WORDS and _word_key(m.group("title")) not in ("st", "saint"):
+            name_words.extend(_name_keys(m.group(0)))
+    for m in _title_matches(text, starts):
+        title_key = _word_key(m.group("title"))
+        if title_key in TITLE_WORDS and title_key not in ("st", "saint"):
             # "President Trump's", "Mr Kim" -> mask
             masked.append((m.start("name"), m.end("name")))
-            add_words(m.group("name"), name_words)
-    for m in GIVEN_THEN_SURNAME.finditer(text):
-        if _word_key(m.group("given")) in GIVEN_NAMES or _word_key(m.group("given")) in _COMMON_FIRST_NAMES_ONLY:
+            name_words.extend(_name_keys(m.group("name")))
+    for m in _given_name_matches(text, starts):
+        given_key = _word_key(m.group("given"))
+        if given_key in GIVEN_NAMES or given_key in _COMMON_FIRST_NAMES_ONLY:
             surname = m.group("surname")
-            words: list[str] = []
-            add_words(surname, words)
-            surnames.extend((_word_key(surname.split("-")[0]), key) for key in words)
+            head = _word_key(surname.split("-")[0])
+            surnames.extend((head, key) for key in _name_keys(surname))
     return masked, name_words, surnames
 
 
@@ -1638,13 +1852,35 @@ def _is_place_word(key: str, look: _Lookup, gazetteer: Any) -> bool:
         idx = code >> 1
         if look.kind[idx] == KIND_COUNTRY or look.pop[idx] >= 100_000:
             return True
-    if gazetteer is not None:
-        try:
-            if gazetteer.find(key):
-                return True
-        except Exception:  # noqa: BLE001
-            pass
-    return False
+    return gazetteer is not None and bool(_curated_find(gazetteer, key))
+
+
+def _gazetteer_memo(gazetteer: Any, name: Any) -> dict:
+    """A dict kept with the gazetteer's data (its ``cached``; shared by its world-layer
+    copies) for answers that depend on nothing but the gazetteer, emptied when it holds
+    MEMO_SIZE of them; a fresh dict for a gazetteer without ``cached``."""
+    cached = getattr(gazetteer, "cached", None)
+    if not callable(cached):
+        return {}
+    memo = cached(("routemap.world", name), dict)
+    if len(memo) > MEMO_SIZE:
+        memo.clear()  # bounded: a long batch must not grow without end
+    return memo
+
+
+def _curated_find(gazetteer: Any, name: str) -> tuple[Place, ...] | None:
+    """``gazetteer.find(name)``, memoised per gazetteer; ``None`` when it has no ``find``."""
+    memo = _gazetteer_memo(gazetteer, "find")
+    try:
+        return memo[name]
+    except KeyError:
+        pass
+    try:
+        found: tuple[Place, ...] | None = tuple(gazetteer.find(name))
+    except Exception:  # noqa: BLE001 - a gazetteer without find() finds nothing
+        found = None
+    memo[name] = found
+    return found
 
 
 # Given names that are not also towns (so they are not in GIVEN_NAMES): their next capitalised

@@ -376,6 +376,53 @@ def test_world_layer_alone_on_the_annotated_articles(world):
     assert result.within_share >= 0.95, result.far
 
 
+# --------------------------------------------------------------------------- speed-ups
+
+
+def _tricky_texts() -> list[str]:
+    """Seeded jumbles of the things the name scans trip on: titles, first names, people of
+    the gazetteer's not_places in any case, dots, hyphens, possessives, non-ASCII letters,
+    and the letters re.IGNORECASE folds differently from str.lower (İ, ı, ſ)."""
+    import random
+
+    pieces = ["Mr", "mr", "Mr.", "President", "leader", "Kim", "Jong", "Un", "Donald", "Trump", "Sydney",
+              "Adelaide", "the", "said", "St.", "Louis", "Rio", "de", "Janeiro", "Saint-Étienne", "Kim's",
+              "KIM JONG UN", "kim jong-un", "Air China", "xKim", "Tour de France", "naïve", "O'Brien",
+              "Élan", "İstanbul", "ıx", "ſtar", "Washington Post", "Workers' Party of Korea", "1", "\n"]
+    rng = random.Random(4)
+    texts = []
+    for _ in range(400):
+        words = [rng.choice(pieces) + rng.choice(["", " ", " ", "  ", "-", ". ", ", ", "\u00a0"]) for _ in range(rng.randint(1, 30))]
+        texts.append("".join(words))
+    return texts
+
+
+def test_the_name_scans_find_what_the_full_text_patterns_find(gazetteer):
+    from routemap import world as w
+
+    finder = w._not_place_finder(gazetteer)
+    assert finder is not None and finder[1] is not None  # the bundled not_places are ASCII: the fast path
+    for text in _tricky_texts():
+        starts = [m.start() for m in w.CAPITALISED_WORD.finditer(text)]
+        assert [m.span() for m in w._title_matches(text, starts)] == [m.span() for m in w.TITLE_BEFORE_NAME.finditer(text)], text
+        assert [m.span() for m in w._given_name_matches(text, starts)] == [m.span() for m in w.GIVEN_THEN_SURNAME.finditer(text)], text
+        assert [m.span() for m in w._not_place_matches(text, finder)] == [m.span() for m in finder[0].finditer(text)], text
+
+
+def test_memoised_answers_do_not_change_mentions(world_gazetteer):
+    """The second reading of an article meets warm memos (keys, places, twins, scores):
+    its mentions are the first reading's."""
+    from routemap.places import find_mentions
+
+    text = ("Mr Kim left Pyongyang for Hanoi by train, through Dandong and Nanning. In Hanoi, "
+            "Donald Trump met Kim; Reading, England, and Perth (Western Australia) were not on the route.")
+    sentences = sentences_of(text)
+    first = find_mentions(text, sentences, world_gazetteer)
+    again = find_mentions(text, sentences, world_gazetteer)
+    assert first == again
+    assert any(m.place_id.startswith("gn:") for m in first)  # the world layer took part
+
+
 # --------------------------------------------------------------------------- CLI
 
 
