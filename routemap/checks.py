@@ -14,6 +14,10 @@ The claim's verdict is the verdict of the check on the basis the text implies (t
 route for a train journey, the road route for a car, the great circle for a flight, the
 length inside a country for "through China"); the other checks explain it.  A figure that
 is about twice the one-way route is read as a round trip (``round_trip="likely"``).
+Speeds and durations are compared only within one leg (``Claim.leg``): a speed must agree
+with every duration of its leg, and two durations of one leg that cannot both be right are
+each reported against the other ("other figure in the article").  Upper-bound speeds
+("top speed", "no faster than") follow the *less than* rule.
 
 Everything here is a pure function over the data classes; the only outside calls are to
 :mod:`routemap.geo` and :mod:`routemap.network` (or the ``route_for`` function a caller
@@ -32,7 +36,7 @@ from typing import Callable, Iterable, Sequence
 from routemap.errors import RoutemapError
 from routemap.models import Check, Claim, ClaimResult, Itinerary, Quantity, Route
 from routemap.quantities import UNIT_KINDS
-from routemap.quantities import unit_factor as _unit_to_base
+from routemap.quantities import unit_factor
 
 __all__ = [
     "CONSISTENT",
@@ -43,7 +47,7 @@ __all__ = [
     "Tolerance",
     "hedge_family",
     "written_step",
-    "unit_factor",
+    "factor_to_base",
     "tolerance",
     "supports",
     "check_claims",
@@ -78,6 +82,7 @@ HEDGE_FAMILIES: dict[str, str] = {
     "nearly": "nearly", "almost": "nearly", "close to": "nearly", "just under": "nearly",
     "just short of": "nearly", "a little under": "nearly", "a little less than": "nearly",
     "slightly less than": "nearly", "slightly under": "nearly", "not quite": "nearly",
+    "just below": "nearly", "a little below": "nearly",
     # more than: reference at least the figure
     "more than": "more than", "over": "more than", "at least": "more than",
     "upwards of": "more than", "in excess of": "more than", "no less than": "more than",
@@ -90,8 +95,10 @@ HEDGE_FAMILIES: dict[str, str] = {
     # less than: reference at most the figure
     "less than": "less than", "under": "less than", "up to": "less than",
     "no more than": "less than", "not more than": "less than", "at most": "less than",
-    "no faster than": "less than", "fewer than": "less than", "below": "less than",
+    "fewer than": "less than", "below": "less than",
     "shorter than": "less than", "within": "less than", "no longer than": "less than",
+    "top speed": "less than", "maximum speed": "less than", "max speed": "less than",
+    "no faster than": "less than", "slower than": "less than",
     # only: an exact figure the writer stresses is small
     "only": "only", "just": "only", "a mere": "only", "merely": "only", "barely": "only",
     # orders of magnitude
@@ -130,12 +137,10 @@ TOLERANCE_RULES: dict[str, str] = {
 }
 """One line per rule: the interval of reference values that supports a figure x."""
 
-"""Written unit -> factor to km, hours or km/h (for magnitudes and rounding steps)."""
-
 _NUMBER = re.compile(
     r"""
     (?P<number>
-        \d{1,3}(?:,\d{3})+(?:\.\d+)?    # 20,000 or 1,180.5
+        \d{1,3}(?:[,\ \u00a0\u202f]\d{3})+(?!\d)(?:\.\d+)?    # 20,000 or 1,180.5 or 2 300
       | \d+(?:\.\d+)?                   # 680 or 2.5
     )
     """,
@@ -175,10 +180,11 @@ def hedge_family(hedge: str | None) -> str:
     return "about"
 
 
-def unit_factor(quantity: Quantity) -> float:
-    """Factor from the written unit to km / h / km/h (pint's, via :mod:`routemap.quantities`)."""
+def factor_to_base(quantity: Quantity) -> float:
+    """Factor from a figure's written unit to km / h / km/h (pint's, via
+    :func:`routemap.quantities.unit_factor`)."""
     if quantity.unit in UNIT_KINDS:
-        return _unit_to_base(quantity.unit)
+        return unit_factor(quantity.unit)
     if quantity.value and quantity.high == quantity.low and quantity.low:
         return quantity.low / quantity.value
     return 1.0
@@ -196,7 +202,7 @@ def written_step(quantity: Quantity) -> float:
     """
     digits = None
     for match in _NUMBER.finditer(quantity.text):
-        number = match.group("number").replace(",", "")
+        number = re.sub(r"[,\s]", "", match.group("number"))
         if math.isclose(float(number), quantity.value, rel_tol=1e-9) or digits is None:
             digits = number
             if math.isclose(float(number), quantity.value, rel_tol=1e-9):
@@ -217,7 +223,7 @@ def written_step(quantity: Quantity) -> float:
 def tolerance(quantity: Quantity) -> Tolerance:
     """The interval of reference values that supports ``quantity`` (normalised units)."""
     family = hedge_family(quantity.hedge)
-    factor = unit_factor(quantity)
+    factor = factor_to_base(quantity)
     if family in MAGNITUDES:
         low, high = MAGNITUDES[family]
         return Tolerance(family, low * factor, high * factor, high_open=True)
@@ -429,8 +435,30 @@ class _Context:
                 found.append(other)
         return found
 
+    def conflicting_durations(self, claim: Claim) -> list[Claim]:
+        """Other durations the article states for the same leg, in the same mode, in another
+        sentence, that cannot both be right: their accepted intervals do not overlap ("about
+        six hours" and "a little under 24 hours" for Pyongyang–Beijing).  Round trips and
+        figures about part of a country are left out."""
+        if claim.leg is None or claim.round_trip or claim.within:
+            return []
+        mine = tolerance(claim.quantity)
+        found = []
+        for other in self.related(claim, "duration"):
+            if (other.leg != claim.leg or other.round_trip or other.quantity.sentence == claim.quantity.sentence
+                    or None not in (other.mode, claim.mode) and other.mode != claim.mode):
+                continue
+            theirs = tolerance(other.quantity)
+            if not mine.overlaps(theirs.low, theirs.high):
+                found.append(other)
+        return found
+
     def general_speeds(self, claim: Claim) -> list[Claim]:
-        """Stated speeds of the claim's mode that name no leg ("the train travels at 40kph")."""
+        """Stated speeds of the claim's mode that name no leg ("the train travels at 40kph"),
+        for a claim on no leg either: a speed is never compared with another leg's figures
+        (claims ties a speed that names no leg to the leg it is about when the article has one)."""
+        if claim.leg is not None:
+            return []
         return [
             other
             for other in self.claims
@@ -503,6 +531,11 @@ def _figure(q: Quantity) -> str:
     return _fmt(q.nominal, unit)
 
 
+def _and(items: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 def _speed_words(interval: tuple[float, float], speed: float) -> str:
     """"59 km/h", or "at most 84 km/h" when the duration is only bounded below."""
     if interval[0] <= 0 and not math.isinf(interval[1]):
@@ -529,10 +562,6 @@ def _ratio(stated: float, expected: float | None) -> float | None:
     return round(stated / expected, 3)
 
 
-def _describe(accepted: Tolerance) -> str:
-    return f"accepted {_fmt_range(accepted.low, accepted.high, '')}".strip()
-
-
 # --------------------------------------------------------------------------- distance checks
 
 
@@ -546,13 +575,13 @@ def _distance_check(q: Quantity, basis: str, expected: float, low: float, high: 
 
 def _conversion_check(q: Quantity, pair: Quantity) -> Check:
     """Both written figures, each ± half a unit of its last digit, must overlap (plus 1%)."""
-    a_step = written_step(q) * unit_factor(q) / 2
-    b_step = written_step(pair) * unit_factor(pair) / 2
+    a_step = written_step(q) * factor_to_base(q) / 2
+    b_step = written_step(pair) * factor_to_base(pair) / 2
     a = (q.nominal - a_step, q.nominal + a_step)
     b = (pair.nominal * 0.99 - b_step, pair.nominal * 1.01 + b_step)
     ok = supports(a, b)
     unit = {"distance": "km", "duration": "h", "speed": "km/h"}.get(q.kind, "km")
-    converted = _stated(pair) if math.isclose(unit_factor(pair), 1.0) else f"{_stated(pair)} = {pair.nominal:,.1f} {unit}"
+    converted = _stated(pair) if math.isclose(factor_to_base(pair), 1.0) else f"{_stated(pair)} = {pair.nominal:,.1f} {unit}"
     note = f"{converted}; stated {_stated(q)} = {q.nominal:,.1f} {unit}"
     return Check("conversion", _round(pair.nominal), unit, _ratio(q.nominal, pair.nominal), _verdict(ok), note)
 
@@ -608,13 +637,17 @@ def _check_distance(claim: Claim, ctx: _Context) -> ClaimResult:
     elif implied.basis == "straight line":
         parts.append(f"no mode is stated; the straight line {label} is {_fmt(implied.expected, 'km')}" + _matches_or_differs(q, implied))
     else:
-        parts.append(f"{basis_text} {label} is about {_fmt(implied.expected, 'km')}" + _matches_or_differs(q, implied))
         if implied.verdict == INCONSISTENT and round_trip_check is not None and round_trip_check.verdict == CONSISTENT:
+            # not an error: the figure is there and back
             verdict = CONSISTENT
             result_claim = dataclasses.replace(claim, round_trip="likely")
             checks = list(_deciding_first(checks, round_trip_check))
-            parts.append(f"as a round trip ({_fmt(round_trip_check.expected, 'km')}) the figure fits, so it is likely there and back")
-        elif straight is not None:
+            parts.append(f"the one-way {implied.basis} {label} is about {_fmt(implied.expected, 'km')}; "
+                         f"as a round trip ({_fmt(round_trip_check.expected, 'km')}) the figure fits, so it is likely there and back")
+            straight = None
+        else:
+            parts.append(f"{basis_text} {label} is about {_fmt(implied.expected, 'km')}" + _matches_or_differs(q, implied))
+        if straight is not None and implied.basis != "great circle":
             if implied.verdict == INCONSISTENT and straight_matches:
                 parts.append(f"the straight line is {_fmt(straight.expected, 'km')}, which the figure matches")
             elif implied.verdict == CONSISTENT and not straight_matches:
@@ -647,13 +680,36 @@ def _conversion_clause(conversion: Check) -> str:
     return f"; the conversion beside it does not agree ({conversion.note})"
 
 
+# "60-hour", "two-day", "680-km": a figure written as an adjective
+_ADJECTIVAL_RE = re.compile(r"[\w.,]-(?P<unit>[a-z]+)\Z", re.IGNORECASE)
+_UNIT_READINGS: dict[str, tuple[str, str]] = {
+    "h": ("hour", "hours"), "min": ("minute", "minutes"), "day": ("day", "days"), "night": ("night", "nights"),
+    "week": ("week", "weeks"), "km": ("km", "km"), "mi": ("mile", "miles"), "m": ("metre", "metres"),
+    "nmi": ("nautical mile", "nautical miles"),
+}
+_HEDGE_READINGS: dict[str, str] = {"top speed": "a top speed"}
+_BOUND_READINGS: dict[str, str] = {"less than": "an upper bound", "more than": "a lower bound"}
+
+
 def _stated_lead(q: Quantity) -> str:
-    """The figure as written, with its value in km / h / km/h when written in another unit."""
+    """The figure as written, read as a figure: "60 hours (60-hour)" for an adjective,
+    "50 km/h (an upper bound)" when the hedge comes from words outside the figure, and
+    its value in km / h / km/h when written in another unit ("105 miles (169 km)")."""
     text = _stated(q)
+    notes: list[str] = []
+    adjectival = _ADJECTIVAL_RE.search(text)
+    if adjectival is not None and q.unit in _UNIT_READINGS:
+        one, many = _UNIT_READINGS[q.unit]
+        notes.append(text)
+        text = f"{q.value:g} {one if q.value == 1 else many}"
+        if q.hedge and q.hedge in _stated(q).lower():
+            text = f"{q.hedge} {text}"
     family = hedge_family(q.hedge)
-    if family in MAGNITUDES or math.isclose(unit_factor(q), 1.0):
-        return text
-    return f"{text} ({_figure(q)})"
+    if q.hedge and q.hedge not in text.lower() and family != "exact":
+        notes.append(_HEDGE_READINGS.get(q.hedge) or _BOUND_READINGS.get(family, q.hedge))
+    if not (family in MAGNITUDES or math.isclose(factor_to_base(q), 1.0)):
+        notes.append(_figure(q))
+    return f"{text} ({'; '.join(notes)})" if notes else text
 
 
 def _check_within(claim: Claim, ctx: _Context, reference: _Reference | None, conversion: Check | None, ends: Sequence[str] = ()) -> ClaimResult:
@@ -807,6 +863,8 @@ def _check_duration(claim: Claim, ctx: _Context) -> ClaimResult:
         else:
             checks.append(Check(f"implied speed ({basis_name})", _round(speed), "km/h", None, UNVERIFIABLE, f"{_fmt(reference.km, 'km')} / {_stated(q)}; no mode to judge the speed by"))
             parts.append(f"over the {reference.check_basis} {reference.label} ({_fmt(reference.km, 'km')}) that is {_fmt(speed, 'km/h')}")
+        compatible: list[str] = []
+        unlike: list[str] = []
         for speed_claim in stated_speeds:
             sq = speed_claim.quantity
             accepted = tolerance(sq)
@@ -814,7 +872,8 @@ def _check_duration(claim: Claim, ctx: _Context) -> ClaimResult:
             check = dataclasses.replace(check, expected=_round(sq.nominal), ratio=_ratio(speed, sq.nominal))
             checks.append(check)
             decisive.append(check)
-            parts.append(f"{'compatible with' if check.verdict == CONSISTENT else 'not compatible with'} the stated {_figure(sq)}")
+            (compatible if check.verdict == CONSISTENT else unlike).append(_figure(sq))
+        parts.extend(f"{words} the stated {_and(figures)}" for words, figures in (("compatible with", compatible), ("not compatible with", unlike)) if figures)
     for distance_claim in stated_distances:
         dq = distance_claim.quantity
         interval = _speed_interval(dq.low, dq.high or dq.low, dur)
@@ -826,43 +885,70 @@ def _check_duration(claim: Claim, ctx: _Context) -> ClaimResult:
             check = Check("implied speed (stated distance)", _round(speed), "km/h", None, UNVERIFIABLE, f"{_stated(dq)} / {_stated(q)}")
         checks.append(check)
         clause = f"with the stated {_figure(dq)} it is {_speed_words(interval, speed)}"
+        if plausible and check.verdict == INCONSISTENT:
+            side = "above" if interval[0] > plausible[1] else "below"
+            clause += f", {side} plausible {mode} speeds ({_fmt_range(*plausible, 'km/h')})"
+        compatible: list[str] = []
+        unlike: list[str] = []
         for speed_claim in stated_speeds:
             sq = speed_claim.quantity
             accepted = tolerance(sq)
             compat = supports(interval, (accepted.low, accepted.high))
             checks.append(Check("stated speed (stated distance)", _round(sq.nominal), "km/h", _ratio(speed, sq.nominal), _verdict(compat), f"{_fmt(speed, 'km/h')} (range {_fmt_range(*interval, 'km/h')}) vs stated {_stated(sq)}"))
-            clause += f" ({'compatible with' if compat else 'unlike'} the stated {_figure(sq)})"
+            (compatible if compat else unlike).append(_figure(sq))
+        comparisons = [f"{words} the stated {_and(figures)}" for words, figures in (("compatible with", compatible), ("unlike", unlike)) if figures]
+        if comparisons:
+            clause += f" ({', '.join(comparisons)})"
         if reference is None and plausible:
             decisive.append(check)
         parts.append(clause)
+    for other in ctx.conflicting_durations(claim):
+        oq = other.quantity
+        mine, theirs = tolerance(q), tolerance(oq)
+        label = reference.label if reference is not None else ctx.label((claim.from_id, claim.to_id))
+        check = Check(
+            "other figure in the article", _round(oq.nominal), "h", _ratio(q.nominal, oq.nominal), INCONSISTENT,
+            f"stated {_stated(q)} ({_fmt_range(mine.low, mine.high, 'h')}) vs stated {_stated(oq)} "
+            f"({_fmt_range(theirs.low, theirs.high, 'h')}) for {label}: the two do not overlap",
+        )
+        checks.append(check)
+        decisive.append(check)
+        parts.append(f"the article also gives {_stated_lead(oq)} for {label}, which this figure contradicts")
     if not decisive:
         reason = "no distance to divide it by" if reference is None and not stated_distances else "no mode to judge the speed by"
         parts.append(reason)
         return _unverifiable(claim, checks, _sentence(parts))
-    verdict = CONSISTENT if all(c.verdict == CONSISTENT for c in decisive) else INCONSISTENT
-    return ClaimResult(claim, _deciding_first(checks, decisive[0]), verdict, _sentence(parts))
+    failed = [c for c in decisive if c.verdict != CONSISTENT]
+    verdict = INCONSISTENT if failed else CONSISTENT
+    return ClaimResult(claim, _deciding_first(checks, (failed or decisive)[0]), verdict, _sentence(parts))
 
 
 def _check_speed(claim: Claim, ctx: _Context) -> ClaimResult:
+    """A stated speed against the durations stated for the same leg (over the route and over
+    the stated distance) and the plausible speeds of its mode.  Every duration of the leg
+    counts: the speed is consistent only when it agrees with all of them."""
     q = claim.quantity
     accepted = tolerance(q)
     checks: list[Check] = []
-    decisive: Check | None = None
+    decisive: list[Check] = []
     parts = [f"Stated {_stated_lead(q)}"]
     mode = claim.mode
     durations = ctx.related(claim, "duration")
     if not durations and claim.from_id is None and claim.to_id is None and claim.leg is None:
-        durations = [c for c in ctx.claims if c.quantity.kind == "duration" and (c.mode is None or mode is None or c.mode == mode)]
+        # a speed on no leg (the article has none): the durations on no leg either
+        durations = [c for c in ctx.claims if c.quantity.kind == "duration" and c.leg is None
+                     and (c.mode is None or mode is None or c.mode == mode)]
     for duration_claim in durations:
         dq = duration_claim.quantity
         reference, ids = ctx.journey(duration_claim if not (claim.from_id and claim.to_id) else claim)
+        route_check = None
         if reference is not None and reference.km > 0:
-            check = _implied_speed_check(f"implied speed ({reference.check_basis})", reference.km, reference.km_low, reference.km_high, dq, (accepted.low, accepted.high), f"stated {_stated(q)}")
-            check = dataclasses.replace(check, ratio=_ratio(q.nominal, check.expected))
-            checks.append(check)
-            decisive = decisive or check
+            route_check = _implied_speed_check(f"implied speed ({reference.check_basis})", reference.km, reference.km_low, reference.km_high, dq, (accepted.low, accepted.high), f"stated {_stated(q)}")
+            route_check = dataclasses.replace(route_check, ratio=_ratio(q.nominal, route_check.expected))
+            checks.append(route_check)
+            decisive.append(route_check)
             mode = mode or reference.mode
-            parts.append(f"the {reference.check_basis} {reference.label} ({_fmt(reference.km, 'km')}) in {_figure(dq)} implies {_fmt(check.expected, 'km/h')}, {'compatible' if check.verdict == CONSISTENT else 'not compatible'}")
+            parts.append(f"the {reference.check_basis} {reference.label} ({_fmt(reference.km, 'km')}) in {_figure(dq)} implies {_fmt(route_check.expected, 'km/h')}, {'compatible' if route_check.verdict == CONSISTENT else 'not compatible'}")
         for distance_claim in ctx.related(duration_claim, "distance"):
             dist = distance_claim.quantity
             speed = dist.nominal / dq.nominal if dq.nominal else math.inf
@@ -870,23 +956,24 @@ def _check_speed(claim: Claim, ctx: _Context) -> ClaimResult:
             ok = supports(interval, (accepted.low, accepted.high))
             figures = Check("implied speed (stated figures)", _round(speed), "km/h", _ratio(q.nominal, speed), _verdict(ok), f"{_stated(dist)} / {_stated(dq)} = {_fmt(speed, 'km/h')} (range {_fmt_range(*interval, 'km/h')})")
             checks.append(figures)
-            decisive = decisive or figures
+            if route_check is None:
+                decisive.append(figures)
             parts.append(f"the stated {_figure(dist)} in {_figure(dq)} implies {_fmt(speed, 'km/h')}, {'compatible' if ok else 'not compatible'}")
             break
     plausible = _plausible(mode)
-    plausibility = None
     if plausible:
         plausibility = _plausibility_check(accepted.low, accepted.high, q.nominal, mode, f"stated {_stated(q)}")
         checks.append(plausibility)
-        decisive = decisive or plausibility
+        decisive.append(plausibility)
         parts.append(f"{'plausible' if plausibility.verdict == CONSISTENT else 'implausible'} for {mode} ({_fmt_range(*plausible, 'km/h')})")
-    if decisive is None:
+    if not decisive:
         parts.append("no leg, duration or mode to compare it with")
         return _unverifiable(claim, checks, _sentence(parts))
-    verdict = CONSISTENT if all(c.verdict == CONSISTENT for c in (decisive, plausibility) if c is not None) else INCONSISTENT
+    failed = [c for c in decisive if c.verdict != CONSISTENT]
+    verdict = INCONSISTENT if failed else CONSISTENT
     if accepted.stresses_small and verdict == CONSISTENT:
         parts.append("the writer stresses how slow it is")
-    return ClaimResult(claim, _deciding_first(checks, decisive), verdict, _sentence(parts))
+    return ClaimResult(claim, _deciding_first(checks, (failed or decisive)[0]), verdict, _sentence(parts))
 
 
 def _deciding_first(checks: Sequence[Check], deciding: Check) -> tuple[Check, ...]:

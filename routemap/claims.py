@@ -21,10 +21,17 @@ a city of that country when the end is a country).  A figure with no end in its 
 keeps open ends; a figure that places something ("some 100m from the bridge") has no leg
 and no mode.
 
-The mode is the travel word nearest the figure in its clause (train/rail -> rail,
-car/drive/road -> road, plane/flew -> air, ship/ferry/boat -> sea, walk -> foot), else
-in the sentence, else in the two sentences before, else — for a figure about a journey
-with a known end — the article's most frequent mode.
+The mode is the travel word nearest the figure in its clause (train/rail/by rail -> rail,
+car/drive/road/motorcade/convoy -> road, plane/flew/air/aircraft/airline -> air,
+ship/ferry/boat/by sea -> sea, walk -> foot), else in the sentence, else in the two
+sentences before, else — for a figure about a journey with a known end — the article's
+most frequent mode: a mode word beside the figure always beats one carried over.
+
+A speed that names no places ("the train travels at only 40kph") belongs to the leg of the
+nearest claim before it that has one (in its sentence or the two before; a later claim of
+its own sentence next), else to the article's main leg (origin to destination, else the
+first leg); it takes that leg's ends, and its mode when it has none.  Checks then compare
+it only with the figures of that leg.
 """
 
 from __future__ import annotations
@@ -45,12 +52,15 @@ __all__ = [
 ]
 
 MODE_WORDS: dict[str, str] = {
-    "rail": r"trains?|rail(?:way|road)?s?|locomotives?|sleeper|by\s+rail|tracks|shinkansen|maglev|"
+    "rail": r"by\s+rail|trains?|rail(?:way|road)?s?|locomotives?|sleeper|tracks|shinkansen|maglev|"
     r"TGV|KTX|Amtrak|Eurostar|metro|subway|tram|express",
-    "road": r"cars?|drive|drives|drove|driving|driven|motorcade|roads?|highway|motorway|"
-    r"buse?s?|coach(?:es)?|taxi|trucks?|lorry|limousine|convoy|expressway",
-    "air": r"planes?|flew|fly|flies|flying|flights?|airplane|aeroplane|jets?|airliner|helicopter",
-    "sea": r"ships?|ferry|ferries|boats?|sail(?:s|ed|ing)?|cruise\s+ship|vessel|voyage|steamer",
+    "road": r"by\s+road|cars?|drive|drives|drove|driving|driven|motorcades?|roads?|highway|motorway|"
+    r"buse?s?|coach(?:es)?|taxi|trucks?|lorry|limousine|convoys?|expressway",
+    # "air" alone, but not "air conditioning", "air pollution", "air strikes" ...
+    "air": r"by\s+air|planes?|flew|fly|flies|flying|flights?|airplanes?|aeroplanes?|aircraft|"
+    r"airliners?|airlines?|jets?|helicopters?|"
+    r"air(?!\s+(?:condition\w*|pollution|quality|purifier|raids?|strikes?|defen[cs]e|pressure|temperature))",
+    "sea": r"by\s+(?:sea|boat)|ships?|ferry|ferries|boats?|sail(?:s|ed|ing)?|cruise\s+ship|vessel|voyage|steamer",
     "foot": r"walk(?:s|ed|ing)?|on\s+foot|hike[sd]?|hiking|trek(?:s|ked|king)?|marched",
 }
 # One word boundary around one alternation of named groups (rather than one \b...\b per mode):
@@ -976,6 +986,48 @@ def _leg_index(legs: Sequence[Leg], claim: Claim) -> int | None:
     return None
 
 
+SPEED_LEG_SENTENCES = 2
+"""A speed that names no leg belongs to the leg of the nearest claim before it in its own
+sentence or this many sentences before it."""
+
+
+def _speeds_on_legs(analysis: _Analysis, claims: Sequence[Claim], legs: Sequence[Leg]) -> tuple[Claim, ...]:
+    """Tie each speed with open ends ("the train travels at only 40kph") to a leg: that of the
+    nearest claim before it that has one, in its sentence or the two before (a later claim of
+    its own sentence next), else the article's main leg.  A leg travelled in another mode
+    than the speed's is skipped.  The speed takes the leg's ends, and its mode when it has none."""
+    if not legs:
+        return tuple(claims)
+    out = list(claims)
+    for index, claim in enumerate(claims):
+        q = claim.quantity
+        if (q.kind != "speed" or claim.leg is not None or claim.from_id is not None or claim.to_id is not None
+                or claim.within is not None):
+            continue
+
+        def fits(leg_index: int | None) -> bool:
+            return leg_index is not None and (claim.mode is None or legs[leg_index].mode in (None, claim.mode))
+
+        before = [c for c in reversed(claims[:index]) if q.sentence - SPEED_LEG_SENTENCES <= c.quantity.sentence]
+        after = [c for c in claims[index + 1 :] if c.quantity.sentence == q.sentence]
+        leg = next((c.leg for c in (*before, *after) if fits(c.leg)), None)
+        if leg is None:
+            leg = next((i for i in _main_legs(analysis, legs) if fits(i)), None)
+        if leg is None:
+            continue
+        chosen = legs[leg]
+        out[index] = replace(claim, from_id=chosen.from_id, to_id=chosen.to_id, mode=claim.mode or chosen.mode, leg=leg)
+    return tuple(out)
+
+
+def _main_legs(analysis: _Analysis, legs: Sequence[Leg]) -> list[int]:
+    """Leg indexes, the article's main leg first: the one from its origin to its
+    destination when it has one, else the first leg."""
+    facts = analysis.facts()
+    main = [i for i, leg in enumerate(legs) if (leg.from_id, leg.to_id) == (facts.origin, facts.destination)]
+    return main + [i for i in range(len(legs)) if i not in main]
+
+
 def build_claims(article: Article, quantities: Sequence[Quantity], gazetteer) -> tuple[Claim, ...]:
     """One :class:`Claim` per quantity (same order), with ends, mode and itinerary leg."""
     analysis = _analysis(article, gazetteer)
@@ -991,7 +1043,7 @@ def build_claims(article: Article, quantities: Sequence[Quantity], gazetteer) ->
         if leg is not None and claim.mode is None:
             claim = replace(claim, mode=legs[leg].mode)
         out.append(replace(claim, leg=leg))
-    result = tuple(out)
+    result = _speeds_on_legs(analysis, out, legs)
     analysis.claims_and_legs = (result, legs)
     return result
 

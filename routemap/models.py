@@ -180,7 +180,7 @@ class Quantity:
     ``value``/``unit`` are as written (``680``, ``"km"``; for a range the first number;
     for "thousands of" the magnitude, 1000).  ``low``/``high`` are the writer's stated
     interval normalised to km, h or km/h *before* any hedge tolerance (``680km`` gives
-    680..680, "20 to 24 hours" 20..24, "thousands of kilometres" 2000..10000 exclusive of
+    680..680, "20 to 24 hours" 20..24, "thousands of kilometres" 1000..10000 exclusive of
     the upper bound); ``high`` is ``None`` when unbounded.  ``hedge`` is the normalised
     hedge word ("about", "at least", "more than", "thousands of", ...) or ``None``.
     ``paired_with`` is the index (in the article's quantity tuple) of the linked

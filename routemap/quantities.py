@@ -29,18 +29,27 @@ tolerance (the tolerance table is :mod:`routemap.checks`'s job):
 * a range ``20 to 24 hours`` gives 20..24;
 * lower-bound hedges (``at least``, ``more than``, ``over``, ``a little over`` ...) leave the
   top open: ``high`` is ``None``;
-* vague magnitudes are bounds: ``hundreds of`` 200..1000, ``thousands of`` 2000..10000,
-  ``tens of thousands of`` 20000..100000, ``dozens of`` 24..144, ``a few`` 2..5,
-  ``several`` 3..9.  The upper bound is *exclusive* (``thousands of`` means fewer than ten
-  thousand); ``value`` is the magnitude (1000 for ``thousands of``) and ``hedge`` the
-  phrase.
+* vague magnitudes are the documented order-of-magnitude intervals (the same ones
+  :mod:`routemap.checks` accepts, see ``docs/tolerance.md``): ``tens of``/``dozens of``
+  10..100, ``hundreds of`` (``several hundred``, ``a few hundred``) 100..1000, ``thousands
+  of`` (``several thousand``, ``a few thousand``) 1000..10000, ``tens of thousands of``
+  10000..100000 (in the stated unit); ``a few`` 2..5, ``several`` 3..9.  The upper bound is
+  *exclusive* (``thousands of`` means fewer than ten thousand); ``value`` is the magnitude
+  (1000 for ``thousands of``) and ``hedge`` the phrase;
+* speeds stated as an upper bound (``a top speed of 100 km/h``, ``maximum speed``, ``its
+  top speed ... is only 40kph``, ``rarely went faster than 50 km/h``) get the hedge ``top
+  speed`` or ``no faster than`` from the words before the figure (the span stays the
+  figure itself); ``faster than 50 km/h`` without a negation is ``more than``, ``slower
+  than`` is ``less than``;
+* ``2 300 km`` (a space, no-break or thin space between thousands) is one number when a
+  unit follows.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from typing import Callable, Iterable
+from typing import Callable
 
 from routemap.models import Article, Quantity
 
@@ -69,15 +78,21 @@ TENS: dict[str, int] = {
 }
 SCALES: dict[str, int] = {"hundred": 100, "thousand": 1000, "dozen": 12}
 
-# vague magnitude phrase -> (value as written, low multiple, high multiple) of the value
+# vague magnitude phrase -> (value as written, low, high) in the stated unit; for the orders
+# of magnitude low..high is the interval routemap.checks.MAGNITUDES accepts (high exclusive)
 VAGUE_MAGNITUDES: dict[str, tuple[float, float, float]] = {
-    "hundreds of": (100, 2, 10),
-    "thousands of": (1000, 2, 10),
-    "tens of thousands of": (10000, 2, 10),
-    "hundreds of thousands of": (100000, 2, 10),
-    "dozens of": (12, 2, 12),
-    "a few": (3, 2 / 3, 5 / 3),
-    "several": (3, 1, 3),
+    "tens of": (10, 10, 100),
+    "dozens of": (12, 10, 100),
+    "hundreds of": (100, 100, 1000),
+    "several hundred": (100, 100, 1000),
+    "a few hundred": (100, 100, 1000),
+    "thousands of": (1000, 1000, 10000),
+    "several thousand": (1000, 1000, 10000),
+    "a few thousand": (1000, 1000, 10000),
+    "tens of thousands of": (10000, 10000, 100000),
+    "hundreds of thousands of": (100000, 100000, 1000000),
+    "a few": (3, 2, 5),
+    "several": (3, 3, 9),
 }
 
 # surface hedge -> normalised hedge
@@ -88,7 +103,10 @@ HEDGE_SYNONYMS: dict[str, str] = {
     "just over": "a little over",
     "a little more than": "a little over",
     "slightly more than": "a little over",
-    "just under": "nearly",
+    "just under": "a little under",
+    "a little less than": "a little under",
+    "slightly less than": "a little under",
+    "slightly under": "a little under",
     "well over": "more than",
     "fewer than": "less than",
     "at most": "no more than",
@@ -99,15 +117,19 @@ HEDGE_SYNONYMS: dict[str, str] = {
 }
 HEDGES: tuple[str, ...] = (
     "about", "around", "roughly", "approximately", "some", "nearly", "almost", "close to",
-    "more than", "over", "at least", "a little over", "less than", "under", "up to",
-    "no more than", "no faster than", "only", "just",
-    "hundreds of", "thousands of", "tens of thousands of", "hundreds of thousands of",
+    "more than", "over", "at least", "a little over", "a little under", "less than", "under",
+    "up to", "no more than", "no faster than", "top speed", "only", "just",
+    "tens of", "hundreds of", "several hundred", "a few hundred", "several thousand", "a few thousand", "thousands of", "tens of thousands of", "hundreds of thousands of",
     "dozens of", "a few", "several",
 )
 """Every normalised hedge :func:`find_quantities` can give (``Quantity.hedge``)."""
 
 LOWER_BOUND_HEDGES = frozenset({"more than", "over", "at least", "a little over"})
 """Hedges that leave a figure's top open (``Quantity.high is None``)."""
+
+CONTEXT_HEDGES = frozenset({"top speed"})
+"""Hedges read from the words before a speed (``its top speed ... is 40kph``), never part
+of the figure's span."""
 
 # canonical unit -> kind; the canonical unit is what Quantity.unit holds.
 UNIT_KINDS: dict[str, str] = {
@@ -152,15 +174,25 @@ UNIT_PATTERN = "|".join(f"(?:{pattern})" for pattern, _ in _UNIT_TABLE)
 _SMALL = "|".join(sorted(SMALL_NUMBERS, key=len, reverse=True))
 _TENS = "|".join(TENS)
 _HEDGE_WORDS = sorted(
-    {h for h in HEDGES if h not in VAGUE_MAGNITUDES} | set(HEDGE_SYNONYMS), key=len, reverse=True
+    {h for h in HEDGES if h not in VAGUE_MAGNITUDES and h not in CONTEXT_HEDGES} | set(HEDGE_SYNONYMS),
+    key=len, reverse=True,
 )
 HEDGE_PATTERN = "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in _HEDGE_WORDS)
 _VAGUE = "|".join(
     re.escape(v).replace(r"\ ", r"\s+") for v in sorted(VAGUE_MAGNITUDES, key=len, reverse=True)
 )
 
+# "2 300 km": thousands separated by a space, no-break or thin space; only right before a
+# unit or a range word, and only from a group of 1-3 digits that no digit precedes (so
+# "in 2019 300 km" stays 300 km)
+_SPACED_THOUSANDS = rf"""
+    (?<![\d.,]) \d{{1,3}} (?: [\ \u00a0\u202f] \d{{3}} )+ (?!\d) (?:\.\d+)?
+    (?= [\s-]* (?:{UNIT_PATTERN}) | \s* (?:-|–|—|to|and|or) \s* \d )
+"""
+
 NUMBER_PATTERN = rf"""
-    (?: \d{{1,3}}(?:,\d{{3}})+(?:\.\d+)? | \d+(?:\.\d+)? | \.\d+ )         # 20,000  2,758.42  1.5
+    (?: {_SPACED_THOUSANDS}                                                 # 2 300  2\u202f300
+      | \d{{1,3}}(?:,\d{{3}})+(?:\.\d+)? | \d+(?:\.\d+)? | \.\d+ )       # 20,000  2,758.42  1.5
   | (?: (?:an?|one|two|three|four|five|six|seven|eight|nine|ten|
            (?:{_TENS})(?:[-\s](?:{_SMALL}))? | {_SMALL}) \s+ )?
         (?:hundred|thousand|dozen)
@@ -233,6 +265,12 @@ STAY_BEFORE_RE = re.compile(
     r"sentenced\s+to|aged?|old|summit\s+of|delay(?:s|ed)?(?:\s+of)?)\s+(?:for\s+|by\s+)?\Z",
     re.IGNORECASE,
 )
+# "the whole trip ... lasted more than 30 hours": what lasts is the journey, so it is a travel figure
+TRIP_LASTED_BEFORE_RE = re.compile(
+    r"\b(?:trip|journey|ride|flight|drive|voyage|crossing|run|trek|transit)\b[^.;!?]{0,60}?"
+    r"\blast(?:s|ed|ing)?\s+(?:for\s+)?\Z",
+    re.IGNORECASE,
+)
 # adjectival figures naming something other than travel: a two-day summit, a 12-week-old
 NON_TRAVEL_NOUN_AFTER_RE = re.compile(
     r"\A[\s-]*(?:[\w-]+\s+)?(?:summit|visit|stay|meeting|talks|conference|festival|strike|"
@@ -241,6 +279,26 @@ NON_TRAVEL_NOUN_AFTER_RE = re.compile(
     re.IGNORECASE,
 )
 ONE_DAY_RE = re.compile(r"\Aone\s+(?:day|night|week)\Z", re.IGNORECASE)
+# ---- words before a speed that make it a bound rather than an average
+# "a top speed of", "its maximum speed on the old tracks is only", "max speed", "at top speed
+# they run at": the figure is the most the vehicle does (never across a comma or a figure)
+TOP_SPEED_BEFORE_RE = re.compile(
+    r"""
+    \b (?P<phrase> (?:top|maximum|max|peak) \s+ speeds? )
+    (?: [^.;:!?,\d]{0,50}? \b (?:of|is|was|are|were|at|reach(?:es|ed)?|hits?|be|being|around|about) )?
+    \s* :? \s+ (?: (?:only|just|a\s+mere|merely|barely) \s+ )? \Z
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+# "rarely went faster than", "has never gone faster than", "not any faster than"
+NEGATED_FASTER_BEFORE_RE = re.compile(
+    r"""
+    \b (?:no|not|never|rarely|seldom|hardly|barely|scarcely) \b (?: \s+ [\w’'-]+ ){0,3}? \s+ faster \s+ than \s+ \Z
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+# "went faster than 100 km/h" is a lower bound, "slower than 40 km/h" an upper one
+COMPARED_BEFORE_RE = re.compile(r"\b(?P<word>faster|slower)\s+than\s+\Z", re.IGNORECASE)
 _SPACE_RE = re.compile(r"\s+")
 
 
@@ -303,7 +361,7 @@ def parse_number(surface: str) -> float:
     """``"20,000"`` -> 20000.0, ``"two hundred and fifty"`` -> 250, ``"half an"`` -> 0.5."""
     text = _SPACE_RE.sub(" ", surface.strip().lower())
     if text[0].isdigit() or text[0] == ".":
-        return float(text.replace(",", ""))
+        return float(text.replace(",", "").replace(" ", ""))
     if text.startswith("half"):
         return 0.5
     if text in ("couple of", "a couple of"):
@@ -355,13 +413,33 @@ def _is_travel_figure(text: str, match: re.Match[str], start: int, end: int, uni
             return False
         if EARLIER_AFTER_RE.match(after) and not DEPARTURE_BEFORE_RE.search(text[max(0, start - 80) : start]):
             return False
-        if FREQUENCY_BEFORE_RE.search(before) or STAY_BEFORE_RE.search(before):
+        if FREQUENCY_BEFORE_RE.search(before) or (
+            STAY_BEFORE_RE.search(before) and not TRIP_LASTED_BEFORE_RE.search(before)
+        ):
             return False
         if NON_TRAVEL_NOUN_AFTER_RE.match(after):
             return False
     elif FREQUENCY_BEFORE_RE.search(before):
         return False
     return True
+
+
+def _speed_bound_hedge(before: str, hedge: str | None) -> str | None:
+    """The hedge of a speed, given the words before it: "top speed" / "no faster than" when
+    they make the figure an upper bound, "more than" / "less than" after a bare "faster than" /
+    "slower than"; else ``hedge`` unchanged.  A lower-bound hedge of the figure's own
+    ("a top speed of more than 300 km/h") is kept."""
+    if hedge in LOWER_BOUND_HEDGES:
+        return hedge
+    if TOP_SPEED_BEFORE_RE.search(before):
+        return "top speed"
+    if NEGATED_FASTER_BEFORE_RE.search(before):
+        return "no faster than"
+    if hedge is None:
+        compared = COMPARED_BEFORE_RE.search(before)
+        if compared is not None:
+            return "more than" if compared.group("word").lower() == "faster" else "less than"
+    return hedge
 
 
 def _quantity_from_match(
@@ -381,10 +459,10 @@ def _quantity_from_match(
     vague = match.group("vague")
     if vague:
         vague_key = _SPACE_RE.sub(" ", vague.lower())
-        value, low_mult, high_mult = VAGUE_MAGNITUDES[vague_key]
+        value, low, high = VAGUE_MAGNITUDES[vague_key]
         return Quantity(
             kind=kind, start=start, end=end, text=text[start:end], value=value, unit=unit,
-            low=value * low_mult * factor, high=value * high_mult * factor,
+            low=low * factor, high=high * factor,
             hedge=vague_key, sentence=sentence_of(start),
         )
     value = parse_number(match.group("num"))
@@ -400,6 +478,8 @@ def _quantity_from_match(
             high += 0.5
         if high < low:
             return None  # "1950-24 hours": not a range
+    if kind == "speed":
+        hedge = _speed_bound_hedge(text[max(0, start - 90) : start], hedge)
     low_base = low * factor
     high_base: float | None = high * factor
     if hedge in LOWER_BOUND_HEDGES:
@@ -415,7 +495,7 @@ _WINDOW = 110
 _FIGURE_WORDS = frozenset(
     {*SMALL_NUMBERS, *TENS, *SCALES, "a", "an", "half", "and", "to", "or", "between", "from", "of",
      "hundreds", "thousands", "tens", "dozens", "few", "several", "couple", "-", "–", "—"}
-    | {word for phrase in (*HEDGES, *HEDGE_SYNONYMS) for word in phrase.split()}
+    | {word for phrase in (*HEDGES, *HEDGE_SYNONYMS) if phrase not in CONTEXT_HEDGES for word in phrase.split()}
 )
 _NUMBER_CHARS = frozenset("0123456789,.")
 _DASHES_RE = re.compile(r"[-–—]")
@@ -436,7 +516,7 @@ def _figure_start(text: str, unit_start: int, floor: int) -> int | None:
     lowest = max(floor, unit_start - _WINDOW)
     while position > lowest:
         end = position
-        while end > lowest and text[end - 1] in " \t\n-–—":
+        while end > lowest and text[end - 1] in " \t\n\u00a0\u202f-–—":
             end -= 1
         begin = end
         while begin > lowest and (text[begin - 1].isalnum() or text[begin - 1] in ",.’'"):
@@ -450,7 +530,7 @@ def _figure_start(text: str, unit_start: int, floor: int) -> int | None:
                 break
         has_number = has_number or any(part[0].isdigit() or part in SMALL_NUMBERS or part in TENS
                                        or part in SCALES or part in ("a", "an", "half", "couple", "few",
-                                                                     "several", "hundreds", "thousands", "dozens")
+                                                                     "several", "tens", "hundreds", "thousands", "dozens")
                                        for part in parts)
         earliest = begin
         position = begin
@@ -507,11 +587,3 @@ def find_quantities_in_text(text: str) -> tuple[Quantity, ...]:
 def find_quantities(article: Article) -> tuple[Quantity, ...]:
     """Every travel figure in the article text, in order, with its sentence index."""
     return _scan(article.text, article.sentence_of)
-
-
-def quantities_by_sentence(quantities: Iterable[Quantity]) -> dict[int, list[int]]:
-    """Sentence index -> indexes of the quantities in it."""
-    grouped: dict[int, list[int]] = {}
-    for index, quantity in enumerate(quantities):
-        grouped.setdefault(quantity.sentence, []).append(index)
-    return grouped

@@ -6,6 +6,7 @@ checks.py independently of the gazetteer's network; test_pipeline.py runs the re
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 
@@ -382,3 +383,120 @@ def test_through_china_on_an_estimated_leg_alone_is_unverifiable():
     result = run(claim)
     assert result.verdict == "unverifiable"
     assert "unknown" in result.explanation
+
+
+# --------------------------------------------------------------------------- regressions (review of figures/claims/checks)
+
+P_V = Itinerary((Leg("pyongyang", "vladivostok", "rail"), Leg("pyongyang", "dong-dang", "rail")))
+
+
+@pytest.mark.parametrize("hedge", ["top speed", "no faster than", "maximum speed"])
+def test_an_upper_bound_speed_accepts_any_slower_duration(hedge):
+    assert hedge_family(hedge) == "less than"
+    # 1,180 km in 20 hours is 59 km/h: below a 100 km/h top speed, above a 50 km/h one
+    duration = Claim(q("duration", 20, "hours", text="20 hours", sentence=1), "pyongyang", "vladivostok", mode="rail", leg=0)
+    fast = Claim(q("speed", 100, "km/h", text="100 km/h", hedge=hedge), "pyongyang", "vladivostok", mode="rail", leg=0)
+    slow = Claim(q("speed", 50, "km/h", text="50 km/h", hedge=hedge), "pyongyang", "vladivostok", mode="rail", leg=0)
+    for bound, verdict in ((fast, "consistent"), (slow, "inconsistent")):
+        speed_result, duration_result = check_claims((bound, duration), GAZ, P_V, route_for=fake_route)
+        assert speed_result.verdict == verdict, speed_result.explanation
+        assert duration_result.verdict == verdict, duration_result.explanation
+    assert "upper bound" in run(slow).explanation or "top speed" in run(slow).explanation
+
+
+def test_a_speed_on_one_leg_never_judges_a_duration_on_another():
+    speed = Claim(q("speed", 40, "km/h", text="40kph", hedge="only"), "pyongyang", "vladivostok", mode="rail", leg=0)
+    other = Claim(q("duration", 60, "hours", text="60-hour", sentence=3), "pyongyang", "dong-dang", mode="rail", leg=1)
+    speed_result, other_result = check_claims((speed, other), GAZ, P_V, route_for=fake_route)
+    assert other_result.verdict == "consistent", other_result.explanation  # 4,400 km / 60 h = 73 km/h
+    assert not [c for c in other_result.checks if "stated speed" in c.basis]
+    assert "Dong Dang" not in speed_result.explanation
+
+
+def test_a_speed_on_no_leg_is_not_compared_with_durations_on_legs():
+    speed = Claim(q("speed", 40, "km/h", text="40kph", sentence=5), mode="rail")
+    on_leg = Claim(q("duration", 60, "hours", text="60 hours", sentence=1), "pyongyang", "dong-dang", mode="rail", leg=1)
+    speed_result, duration_result = check_claims((speed, on_leg), GAZ, P_V, route_for=fake_route)
+    assert duration_result.verdict == "consistent"
+    assert not [c for c in speed_result.checks if c.basis.startswith("implied speed")]
+
+
+def test_a_speed_must_agree_with_every_duration_of_its_leg():
+    speed = Claim(q("speed", 200, "km/h", text="200 km/h", sentence=2), "pyongyang", "vladivostok", mode="rail", leg=0)
+    short = Claim(q("duration", 6, "hours", text="about six hours", hedge="about", sentence=2), "pyongyang", "vladivostok", mode="rail", leg=0)
+    long = Claim(q("duration", 24, "hours", text="a little under 24 hours", hedge="a little under", sentence=1), "pyongyang", "vladivostok", mode="rail", leg=0)
+    result = check_claims((speed, short, long), GAZ, P_V, route_for=fake_route)[0]
+    assert result.verdict == "inconsistent"
+    assert result.checks[0].verdict == "inconsistent"  # the failing check comes first
+
+
+def test_two_durations_of_one_leg_that_cannot_both_be_right_are_reported():
+    long = Claim(q("duration", 24, "hours", text="a little under 24 hours", hedge="a little under", sentence=1), "pyongyang", "vladivostok", mode="rail", leg=0)
+    short = Claim(q("duration", 6, "hours", text="about six hours", hedge="about", sentence=2), "pyongyang", "vladivostok", mode="rail", leg=0)
+    long_result, short_result = check_claims((long, short), GAZ, P_V, route_for=fake_route)
+    for result, other in ((long_result, "about six hours"), (short_result, "a little under 24 hours")):
+        conflict = by_basis(result)["other figure in the article"]
+        assert conflict.verdict == "inconsistent"
+        assert result.verdict == "inconsistent"
+        assert other in result.explanation and "contradicts" in result.explanation
+
+
+@pytest.mark.parametrize(
+    ("other", "changes"),
+    [
+        (dict(value=22, text="22 hours", hedge=None), {}),  # overlapping: no conflict
+        (dict(value=6, text="six hours", hedge=None), dict(sentence=1)),  # same sentence: may be a part of the trip
+        (dict(value=6, text="six hours", hedge=None), dict(mode="air")),  # another mode
+        (dict(value=6, text="six hours", hedge=None), dict(leg=1, to_id="dong-dang")),  # another leg
+    ],
+)
+def test_durations_that_may_both_be_right_are_not_a_conflict(other, changes):
+    long = Claim(q("duration", 24, "hours", text="a little under 24 hours", hedge="a little under", sentence=1), "pyongyang", "vladivostok", mode="rail", leg=0)
+    fields = dict(quantity=q("duration", other["value"], "hours", text=other["text"], hedge=other["hedge"], sentence=2),
+                  from_id="pyongyang", to_id="vladivostok", mode="rail", leg=0)
+    fields.update({k: v for k, v in changes.items() if k != "sentence"})
+    if "sentence" in changes:
+        fields["quantity"] = dataclasses.replace(fields["quantity"], sentence=changes["sentence"])
+    result = check_claims((long, Claim(**fields)), GAZ, P_V, route_for=fake_route)[0]
+    assert "other figure in the article" not in by_basis(result)
+
+
+def by_basis(result) -> dict:
+    return {check.basis: check for check in result.checks}
+
+
+def test_a_likely_round_trip_is_not_worded_as_an_error():
+    result = run(Claim(q("distance", 20000, "km", text="20,000km"), "pyongyang", "moscow", mode="rail"))
+    assert result.verdict == "consistent"
+    assert "longer" not in result.explanation and "%" not in result.explanation
+    assert "one-way rail route" in result.explanation and "as a round trip" in result.explanation
+
+
+def test_an_adjectival_duration_is_read_as_a_figure():
+    result = run(Claim(q("duration", 60, "h", text="60-hour"), "pyongyang", "dong-dang", mode="rail"))
+    assert result.explanation.startswith("Stated 60 hours (60-hour)")
+
+
+def test_several_stated_speeds_are_listed_in_one_bracket():
+    duration = Claim(q("duration", 20, "hours", text="about 20 hours", hedge="about"), "pyongyang", "vladivostok", mode="rail", leg=0)
+    distance_claim = Claim(distance(680, text="680km"), "pyongyang", "vladivostok", mode="rail", leg=0)
+    speeds = [Claim(q("speed", v, "km/h", text=f"{v} km/h"), "pyongyang", "vladivostok", mode="rail", leg=0) for v in (34, 40)]
+    result = check_claims((duration, distance_claim, *speeds), GAZ, P_V, route_for=fake_route)[0]
+    assert ") (" not in result.explanation
+    assert "the stated 34 km/h and 40 km/h" in result.explanation
+
+
+def test_a_stated_distance_too_long_for_the_time_says_it_is_above_plausible_road_speeds():
+    duration = Claim(q("duration", 2.5, "hours", text="two and a half hours"), "dong-dang", "hanoi", mode="road", leg=0)
+    too_far = Claim(distance(500, text="500 km"), "dong-dang", "hanoi", mode="road", leg=0)
+    result = check_claims((duration, too_far), GAZ, Itinerary((Leg("dong-dang", "hanoi", "road"),)), route_for=fake_route)[0]
+    assert "with the stated 500 km it is 200 km/h, above plausible road speeds" in result.explanation
+
+
+def test_dead_helpers_are_gone_and_the_quantity_factor_has_its_own_name():
+    from routemap import quantities
+
+    assert not hasattr(checks, "_describe") and not hasattr(quantities, "quantities_by_sentence")
+    assert not hasattr(checks, "unit_factor") or checks.unit_factor is quantities.unit_factor
+    assert "unit_factor" not in checks.__all__
+    assert checks.factor_to_base(q("distance", 105, "mi", factor=1.609344)) == pytest.approx(1.609344)

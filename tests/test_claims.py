@@ -319,3 +319,65 @@ def test_itinerary_is_the_same_for_an_equal_article_read_twice(gazetteer):
     fresh = replace(article)  # an equal article that is not the one build_claims saw
     assert fresh is not article
     assert build_itinerary(fresh, claims, gazetteer) == itinerary
+
+
+# ------------------------------------------------------------------ regressions (review of figures/claims/checks)
+
+
+def test_a_speed_without_ends_belongs_to_the_leg_of_the_claim_before_it(mini):
+    _, claims, itinerary = analyse(VLADIVOSTOK, mini)
+    speed, distance, journey = claim_for(claims, "only 40kph"), claim_for(claims, "680km"), claim_for(claims, "60-hour")
+    assert speed.leg is not None and speed.leg == distance.leg != journey.leg
+    assert (speed.from_id, speed.to_id, speed.mode) == ("pyongyang", "vladivostok", "rail")
+    assert (itinerary.legs[speed.leg].from_id, itinerary.legs[speed.leg].to_id) == ("pyongyang", "vladivostok")
+
+
+def test_a_speed_before_any_leg_falls_back_to_the_main_leg(mini):
+    _, claims, _ = analyse("The train has a top speed of 100 km/h. It took 20 hours from Pyongyang to Vladivostok by rail.", mini)
+    speed, duration = claim_for(claims, "100 km/h"), claim_for(claims, "20 hours")
+    assert speed.quantity.hedge == "top speed"
+    assert speed.leg == duration.leg is not None
+    assert (speed.from_id, speed.to_id) == ("pyongyang", "vladivostok")
+
+
+def test_a_speed_far_from_other_figures_takes_the_main_leg_not_the_nearest(mini):
+    text = (
+        "Kim took the train from Pyongyang to Vladivostok, a trip of about 20 hours. "
+        "In 2019 he had made a 60-hour journey by train from Pyongyang to Hanoi. "
+        "The carriages are armoured. The windows are tinted. "
+        "The train travels at only 40kph."
+    )
+    _, claims, _ = analyse(text, mini)
+    speed, main, other = claim_for(claims, "only 40kph"), claim_for(claims, "about 20 hours"), claim_for(claims, "60-hour")
+    assert speed.leg == main.leg != other.leg
+
+
+def test_a_speed_in_another_mode_does_not_take_a_rail_leg(mini):
+    _, claims, _ = analyse("The train took 20 hours from Pyongyang to Vladivostok. The plane cruises at 800 km/h.", mini)
+    speed = claim_for(claims, "800 km/h")
+    assert speed.mode == "air"
+    assert (speed.from_id, speed.to_id, speed.leg) == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("word", "mode"),
+    [("by air", "air"), ("air", "air"), ("aircraft", "air"), ("airliner", "air"), ("airline", "air"),
+     ("by sea", "sea"), ("by boat", "sea"), ("by road", "road"), ("by rail", "rail"), ("motorcade", "road"),
+     ("convoy", "road")],
+)
+def test_mode_words(word, mode):
+    assert mode_of_word(word) == mode
+
+
+@pytest.mark.parametrize("text", ["The carriages have air conditioning.", "Air pollution is bad in Beijing."])
+def test_air_in_compounds_is_not_a_mode(text):
+    from routemap.claims import MODE_RE
+
+    assert not [m for m in MODE_RE.finditer(text) if m.lastgroup == "air"]
+
+
+@pytest.mark.parametrize(("phrase", "mode"), [("by air", "air"), ("by road", "road"), ("by sea", "sea")])
+def test_a_mode_word_beside_the_figure_beats_the_mode_of_earlier_sentences(mini, phrase, mode):
+    _, claims, _ = analyse(f"The train left Beijing for Hanoi. From Beijing to Hanoi is about 2,300 km {phrase}.", mini)
+    claim = claim_for(claims, "about 2,300 km")
+    assert (claim.from_id, claim.to_id, claim.mode) == ("beijing", "hanoi", mode)

@@ -200,3 +200,83 @@ def test_seed_000_thousands_of_miles_and_some_100m(seed_reports):
     report = seed_reports["000"]
     assert_through_china(report, "thousands of miles")
     assert_some_100m(report)
+
+
+# --------------------------------------------------------------------------- regressions (review of figures/claims/checks)
+
+
+def verdicts(report: Report) -> dict[str, str]:
+    return {r.claim.quantity.text: r.verdict for r in report.results}
+
+
+def test_a_top_speed_is_an_upper_bound_not_an_average(gazetteer):
+    report = analyse_text("The train has a top speed of 100 km/h. It took 20 hours from Pyongyang to Vladivostok by rail.",
+                          gazetteer, "top.txt")
+    assert verdicts(report) == {"100 km/h": "consistent", "20 hours": "consistent"}
+    slower = analyse_text("The train has a top speed of 40 km/h. It took 20 hours from Pyongyang to Vladivostok by rail.",
+                          gazetteer, "top.txt")
+    assert verdicts(slower)["20 hours"] == "inconsistent"  # 1,190 km in 20 h is faster than 40 km/h
+
+
+def test_a_flight_distance_is_measured_on_the_great_circle_whatever_came_before(gazetteer):
+    for figure in ("about 2,300 km", "about 2 300 km", "about 2\u00a0300 km"):
+        report = analyse_text(f"The train left Beijing for Hanoi. From Beijing to Hanoi is {figure} by air.", gazetteer, "air.txt")
+        result = result_for(report, "300 km")
+        assert result.claim.quantity.value == 2300
+        assert result.checks[0].basis == "great circle"
+        assert result.verdict == "consistent", result.explanation
+
+
+@pytest.fixture(scope="module")
+def example_reports(examples_dir, gazetteer) -> dict[str, Report]:
+    names = ("kim-vladivostok-2023-fragment.html", "kim-vladivostok-2023-page.html", "kim-beijing-2018.txt",
+             "kim-jong-il-moscow-2001.txt")
+    return {name: analyse_path(examples_dir / name, gazetteer) for name in names}
+
+
+def _by_value(report: Report) -> dict[tuple[str, float], str]:
+    return {(r.claim.quantity.kind, r.claim.quantity.value): r.verdict for r in report.results}
+
+
+def test_the_fragment_and_the_full_page_give_the_same_verdicts_for_the_same_figures(example_reports):
+    fragment = _by_value(example_reports["kim-vladivostok-2023-fragment.html"])
+    page = _by_value(example_reports["kim-vladivostok-2023-page.html"])
+    shared = set(fragment) & set(page)
+    assert {("distance", 680), ("duration", 20), ("speed", 40), ("duration", 60), ("distance", 20000)} <= shared
+    assert {key: fragment[key] for key in shared} == {key: page[key] for key in shared}
+
+
+def assert_speed_stays_on_its_leg(report: Report) -> None:
+    speed = result_for(report, "40kph")
+    assert (speed.claim.from_id, speed.claim.to_id) == ("pyongyang", "vladivostok")
+    assert "Hanoi" not in speed.explanation and "Vietnam" not in speed.explanation
+    journey = result_for(report, "60-hour")
+    assert journey.verdict == "consistent", journey.explanation
+    assert not [c for c in journey.checks if "stated speed" in c.basis]
+
+
+def test_a_speed_of_the_2023_trip_does_not_judge_the_2019_trip(example_reports):
+    assert_speed_stays_on_its_leg(example_reports["kim-vladivostok-2023-fragment.html"])
+    assert_speed_stays_on_its_leg(example_reports["kim-vladivostok-2023-page.html"])
+
+
+def test_seed_002_speed_stays_on_the_vladivostok_leg(seed_reports):
+    assert_speed_stays_on_its_leg(seed_reports["002"])
+
+
+def test_rarely_faster_than_is_an_upper_bound(example_reports):
+    report = example_reports["kim-jong-il-moscow-2001.txt"]
+    speed = result_for(report, "50 km/h")
+    assert speed.claim.quantity.hedge == "no faster than"
+    assert speed.verdict == "consistent", speed.explanation
+    assert result_for(report, "more than three weeks").verdict == "consistent"
+
+
+def test_two_durations_for_the_same_leg_that_contradict_each_other_are_reported(example_reports):
+    report = example_reports["kim-beijing-2018.txt"]
+    six = result_for(report, "about six hours")
+    conflict = by_basis(six)["other figure in the article"]
+    assert conflict.verdict == "inconsistent" and six.verdict == "inconsistent"
+    assert "a little under 24 hours" in six.explanation
+    assert result_for(report, "200 km/h").verdict == "inconsistent"
+    assert result_for(report, "about 1,300 km").verdict == "consistent"

@@ -87,10 +87,12 @@ def test_figures_read_with_value_unit_hedge_and_interval(text, surface, kind, va
 @pytest.mark.parametrize(
     "text, hedge, value, low, high",
     [
-        ("thousands of miles through China", "thousands of", 1000, 2000 * MILE_KM, 10000 * MILE_KM),
-        ("thousands of kilometers of track", "thousands of", 1000, 2000, 10000),
-        ("hundreds of kilometres of desert", "hundreds of", 100, 200, 1000),
-        ("tens of thousands of miles a year", "tens of thousands of", 10000, 20000 * MILE_KM, 100000 * MILE_KM),
+        ("thousands of miles through China", "thousands of", 1000, 1000 * MILE_KM, 10000 * MILE_KM),
+        ("thousands of kilometers of track", "thousands of", 1000, 1000, 10000),
+        ("hundreds of kilometres of desert", "hundreds of", 100, 100, 1000),
+        ("tens of thousands of miles a year", "tens of thousands of", 10000, 10000 * MILE_KM, 100000 * MILE_KM),
+        ("tens of kilometres of sidings", "tens of", 10, 10, 100),
+        ("dozens of kilometres of sidings", "dozens of", 12, 10, 100),
     ],
 )
 def test_vague_magnitudes_are_bounds_with_the_phrase_as_hedge(text, hedge, value, low, high):
@@ -214,3 +216,103 @@ def test_any_digit_figure_round_trips(number, unit, spaced):
 def test_a_duration_after_a_departure_is_a_travel_figure(text, kept):
     found = [q for q in find_quantities_in_text(text) if q.kind == "duration"]
     assert bool(found) is kept, found
+
+
+# ------------------------------------------------------------------ regressions (review of figures/claims/checks)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["tens of km", "dozens of miles", "hundreds of km", "several hundred km", "a few hundred metres",
+     "thousands of miles", "several thousand km", "a few thousand miles", "tens of thousands of km"],
+)
+def test_vague_magnitude_interval_is_the_documented_tolerance_interval(text):
+    from routemap.checks import tolerance
+
+    quantity = only(text)
+    accepted = tolerance(quantity)
+    assert (quantity.low, quantity.high) == (pytest.approx(accepted.low), pytest.approx(accepted.high))
+    assert accepted.high_open
+
+
+@pytest.mark.parametrize("space", [" ", "\u00a0", "\u202f"])
+def test_space_separated_thousands_are_one_number(space):
+    quantity = only(f"From Beijing to Hanoi is about 2{space}300 km by air.")
+    assert quantity.value == 2300 and quantity.hedge == "about"
+    assert quantity.text == f"about 2{space}300 km"
+
+
+def test_space_separated_range_is_one_range():
+    quantity = only("a line of 2 300 to 2 500 km")
+    assert (quantity.low, quantity.high) == (2300, 2500)
+
+
+@pytest.mark.parametrize(
+    "text, values",
+    [("in 2019 300 km of track were relaid", [300]), ("by 2019 2 300 km were electrified", [2300]),
+     ("the 12345 678 km marker", [678])],
+)
+def test_space_thousands_never_glue_onto_a_year_or_a_longer_number(text, values):
+    assert [q.value for q in find_quantities_in_text(text)] == values
+
+
+def test_space_thousands_need_a_unit_after_them():
+    assert find_quantities_in_text("In 2019 2 300 people came") == ()
+
+
+@pytest.mark.parametrize(
+    "text, hedge",
+    [
+        ("The train has a top speed of 100 km/h.", "top speed"),
+        ("Its maximum speed on the worn tracks is only 40kph.", "top speed"),
+        ("max speed 120 km/h", "top speed"),
+        ("The train rarely went faster than 50 km/h.", "no faster than"),
+        ("The bus has never gone faster than 30 mph on the bends.", "no faster than"),
+        ("It seldom travels faster than 60 km/h.", "no faster than"),
+        ("It went no faster than 60 km/h.", "no faster than"),
+        ("speeds of up to 140 km/h", "up to"),
+        ("at most 80 km/h", "no more than"),
+        ("The new train went faster than 300 km/h.", "more than"),
+    ],
+)
+def test_upper_bound_speed_phrases_set_the_hedge(text, hedge):
+    quantity = only(text)
+    assert quantity.kind == "speed"
+    assert quantity.hedge == hedge
+
+
+def test_top_speed_does_not_reach_past_a_comma_or_another_figure():
+    first, second = find_quantities_in_text("At top speed they run at 305 km/h, although the average is 160 km/h.")
+    assert first.hedge == "top speed"
+    assert second.hedge is None
+
+
+def test_top_speed_keeps_a_lower_bound_hedge():
+    quantity = only("a top speed of more than 300 km/h")
+    assert quantity.hedge == "more than" and quantity.high is None
+
+
+def test_top_speed_never_applies_to_durations():
+    quantity = only("at top speed it takes 3 hours")
+    assert quantity.kind == "duration" and quantity.hedge is None
+
+
+@pytest.mark.parametrize("text", ["a little under 24 hours", "just under 24 hours", "slightly less than 24 hours"])
+def test_a_little_under_is_one_hedge(text):
+    quantity = only(text)
+    assert quantity.hedge == "a little under"
+    assert quantity.text == text
+    from routemap.checks import hedge_family
+
+    assert hedge_family(quantity.hedge) == "nearly"
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [("The whole trip from Pyongyang covered roughly 1,200 km and lasted more than 30 hours.", "more than 30 hours"),
+     ("The journey lasted for two days.", "two days"),
+     ("The summit lasted two days.", None)],
+)
+def test_a_trip_that_lasts_is_a_travel_duration_a_summit_is_not(text, found):
+    durations = [q.text for q in find_quantities_in_text(text) if q.kind == "duration"]
+    assert durations == ([found] if found else [])
