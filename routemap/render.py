@@ -14,6 +14,14 @@ the same journey give one combined map) into a :class:`folium.Map` that callers 
   HTML is built with :func:`html.escape` and handed to JavaScript as a JSON string literal with
   ``<``, ``>``, ``&``, ``'`` written as ``\\uXXXX`` (never inside a template literal), so neither
   markup, ``</script>``, backticks nor ``${...}`` in a place name or a sentence can run;
+* shows what matters: lines are stacked by verdict (inconsistent on top, then unverifiable,
+  consistent, no figure; one Leaflet pane per verdict), a line under another of a different
+  colour along shared track gets a wider halo so both show, each line's distance label is put
+  on a stretch no earlier-labelled line runs along and clear of places and other labels,
+  figures between two known places on no itinerary leg are drawn too (their reference route,
+  else a dashed straight line), towns/stations/border crossings carry permanent name labels
+  (decluttered in the page; hotels and landmarks on hover), and the view is fitted with
+  padding that keeps the title, legend and other boxes off the journey;
 * is deterministic: element ids come from a counter (:func:`deterministic_ids`), not ``uuid4``,
   and nothing depends on time, so the same input gives a byte-identical file.
 
@@ -26,6 +34,7 @@ import contextlib
 import html
 import itertools
 import json
+import math
 import os
 import shutil
 import tempfile
@@ -74,6 +83,16 @@ NO_CLAIM_COLOUR = "#2c7bb6"
 VERDICT_ORDER = ("inconsistent", "unverifiable", "consistent")
 """A leg with several claims takes the first verdict in this order that any of them has."""
 
+DRAW_RANKS: dict[str | None, int] = {None: 0, "consistent": 1, "unverifiable": 2, "inconsistent": 3}
+"""Legs are drawn bottom to top in this order of verdict (no figure lowest, inconsistent on top),
+each rank in its own Leaflet pane so that toggling a layer cannot change the stacking."""
+LEG_PANE_Z = 360
+"""z-index of the lowest leg pane: rank ``r`` draws its halos at ``LEG_PANE_Z + 2r`` and its legs at
+``LEG_PANE_Z + 2r + 1``, above the basemap (250) and below the place markers (overlay pane, 400)."""
+HALO_STEP = 4.0
+"""Pixels a leg is widened, where a leg of another colour is drawn over it along shared track,
+per leg drawn over it: the lower leg shows as a coloured border around the upper one."""
+
 LEG_WEIGHTS: dict[str | None, float] = {"rail": 4.5, "road": 3.5, "sea": 3.0, "air": 2.5, "foot": 2.0, None: 3.0}
 DASH_ESTIMATE = "6 8"
 """Dash pattern of a leg drawn as a straight line (route ``basis == "estimate"`` or no route)."""
@@ -97,12 +116,36 @@ PLACE_STYLES: dict[str, dict[str, Any]] = {
 }
 DEFAULT_PLACE_STYLE = dict(radius=5, color="#ffffff", weight=1.5, fill_color="#777777")
 LEGEND_PLACE_KINDS = (
-    ("city", "city / town"),
-    ("station", "station"),
-    ("border_crossing", "border crossing"),
-    ("hotel", "hotel / landmark / building"),
-    ("water", "water"),
+    ("city", "city / town", ("city", "town", "village")),
+    ("station", "station", ("station",)),
+    ("border_crossing", "border crossing", ("border_crossing",)),
+    ("airport", "airport", ("airport",)),
+    ("port", "port", ("port",)),
+    ("hotel", "hotel / landmark / building", ("hotel", "landmark", "building")),
+    ("water", "water", ("water",)),
 )
+"""Legend rows: the style shown, its text, and the place kinds it stands for (a row is shown
+only when the map has a place of one of them)."""
+
+LABELLED_PLACE_KINDS = ("city", "border_crossing", "town", "station", "airport", "port", "village")
+"""Kinds of place named on the map by a permanent label, in order of priority when labels
+collide (the page hides a label that would overlap a leg's label or a label of higher
+priority); other kinds (hotels, landmarks, water, regions) are named on hover only."""
+POINT_LESS_KINDS = ("country", "region")
+"""Kinds whose coordinates are a label position, not a place one can travel to or from."""
+
+EXPECTED_VIEW_PX = (1100.0, 480.0)
+"""The width and height in pixels the journey is expected to fill when the page fits it (a
+1200 x 800 window less the title and legend boxes): the scale at which leg labels are placed
+so as not to cover places or each other."""
+LABEL_OVERHANG = 40.0
+"""Pixels a leg label may reach beyond the journey's extent (beyond, it may be off the view)."""
+LABEL_MARGIN = 5.0
+"""Pixels kept free around a leg label when placing it."""
+SHORT_LEG_LABELS = 3.0
+"""A line shorter on screen than this many times its label's width gets its label beside it."""
+LABEL_FRACTIONS = (0.5, 0.35, 0.65, 0.2, 0.8, 0.1, 0.9)
+"""Where along a stretch of a leg its distance label may go, in order of preference."""
 
 BASEMAP_MARGIN_DEG = 15.0
 BASEMAP_MARGIN_SHARE = 1.0
@@ -335,22 +378,141 @@ class AttributionText(MacroElement):
 
 
 class FitView(MacroElement):
-    """``fitBounds`` without animation: an animated first zoom leaves the basemap pane's
-    renderer sized for the world view (the outlines then stop at a line)."""
+    """Fits the view to ``bounds`` so that no control box (title, legend, layer switch, scale,
+    attribution) covers any of it, then keeps place labels from overlapping.
+
+    The page measures the boxes in each corner of the map and, for every corner, pads the view
+    either vertically (below/above the box) or horizontally (beside it); of the 16 choices it
+    takes the one that allows the largest zoom (then the most free area), and calls
+    ``fitBounds`` with that ``paddingTopLeft``/``paddingBottomRight``, without animation (an
+    animated first zoom leaves the basemap pane's renderer sized for the world view).
+
+    Place labels (``.rm-place-label``, added lowest priority first) are hidden where they would
+    overlap a leg's label or a label of higher priority; this is redone after every zoom and move.
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            {{ this._parent.get_name() }}.fitBounds({{ this.bounds|tojson }}, {{ this.options|tojson }});
+            (function (map, bounds, maxZoom, gap, labelRoom) {
+                var container = map.getContainer();
+                function cornerSize(v, h) {
+                    var box = container.getBoundingClientRect(), width = 0, height = 0;
+                    container.querySelectorAll(".leaflet-" + v + ".leaflet-" + h + " .leaflet-control").forEach(function (el) {
+                        var r = el.getBoundingClientRect();
+                        if (!r.width || !r.height) { return; }
+                        width = Math.max(width, h === "left" ? r.right - box.left : box.right - r.left);
+                        height = Math.max(height, v === "top" ? r.bottom - box.top : box.bottom - r.top);
+                    });
+                    return {v: v, h: h, width: width + gap, height: height + gap};
+                }
+                function bestPadding() {
+                    var size = map.getSize(), best = null;
+                    var corners = [cornerSize("top", "left"), cornerSize("top", "right"),
+                                   cornerSize("bottom", "left"), cornerSize("bottom", "right")];
+                    for (var choice = 0; choice < 16; choice++) {
+                        var pad = {top: gap, right: gap + labelRoom, bottom: gap, left: gap};
+                        corners.forEach(function (c, i) {
+                            if ((choice >> i) & 1) { pad[c.h] = Math.max(pad[c.h], c.width); }
+                            else { pad[c.v] = Math.max(pad[c.v], c.height); }
+                        });
+                        var free = L.point(size.x - pad.left - pad.right, size.y - pad.top - pad.bottom);
+                        if (free.x < 120 || free.y < 120) { continue; }
+                        var zoom = Math.min(maxZoom, map.getBoundsZoom(bounds, false,
+                            L.point(pad.left + pad.right, pad.top + pad.bottom)));
+                        var score = zoom * 1e8 + free.x * free.y;
+                        if (best === null || score > best.score) { best = {score: score, pad: pad}; }
+                    }
+                    return best ? best.pad : {top: gap, right: gap + labelRoom, bottom: gap, left: gap};
+                }
+                function overlaps(a, b) {
+                    return a.left < b.right + 2 && b.left < a.right + 2 && a.top < b.bottom + 2 && b.top < a.bottom + 2;
+                }
+                function declutter() {
+                    var pane = map.getPane("tooltipPane"), kept = [];
+                    pane.querySelectorAll(".rm-leg-label").forEach(function (el) { kept.push(el.getBoundingClientRect()); });
+                    // place labels were added lowest priority first
+                    Array.prototype.slice.call(pane.querySelectorAll(".rm-place-label")).reverse().forEach(function (el) {
+                        el.style.visibility = "";
+                        var r = el.getBoundingClientRect();
+                        if (kept.some(function (k) { return overlaps(r, k); })) { el.style.visibility = "hidden"; }
+                        else { kept.push(r); }
+                    });
+                }
+                var pad = bestPadding();
+                map.fitBounds(bounds, {paddingTopLeft: [pad.left, pad.top], paddingBottomRight: [pad.right, pad.bottom],
+                                       maxZoom: maxZoom, animate: false});
+                declutter();
+                map.on("zoomend moveend overlayadd", declutter);
+            })({{ this._parent.get_name() }}, {{ this.bounds|tojson }}, {{ this.max_zoom|tojson }}, {{ this.gap|tojson }},
+               {{ this.label_room|tojson }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, bounds: list[list[float]], padding: int = 30, max_zoom: int = 9) -> None:
+    def __init__(self, bounds: list[list[float]], padding: int = 10, max_zoom: int = 9, label_room: int = 0) -> None:
         super().__init__()
         self._name = "FitView"
         self.bounds = bounds
-        self.options = {"padding": [padding, padding], "maxZoom": max_zoom, "animate": False}
+        self.gap = padding
+        self.max_zoom = max_zoom
+        self.label_room = label_room
+        """Extra pixels on the right for the label of the easternmost place."""
+
+
+class LegPanes(MacroElement):
+    """Creates the Leaflet panes the legs and their halos are drawn in (see :data:`DRAW_RANKS`)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            {% for name, z in this.panes %}
+            if (!{{ this._parent.get_name() }}.getPane({{ name|tojson }})) {
+                {{ this._parent.get_name() }}.createPane({{ name|tojson }}).style.zIndex = {{ z }};
+            }
+            {% endfor %}
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "LegPanes"
+        self.panes = []
+        for rank in sorted(set(DRAW_RANKS.values())):
+            self.panes.append((_halo_pane(rank), LEG_PANE_Z + 2 * rank))
+            self.panes.append((_leg_pane(rank), LEG_PANE_Z + 2 * rank + 1))
+
+
+def _leg_pane(rank: int) -> str:
+    return f"routemapLegs{rank}"
+
+
+def _halo_pane(rank: int) -> str:
+    return f"routemapHalos{rank}"
+
+
+class PointLabel(MacroElement):
+    """A permanent, non-interactive tooltip at a fixed point (not bound to a layer) holding
+    routemap-built HTML, shown while its parent group is on the map."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.tooltip({{ this.options|tojson }})
+                .setLatLng({{ this.location|tojson }})
+                .setContent({{ this.content_js }});
+            {{ this._parent.get_name() }}.addLayer({{ this.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, content_html: str, location: Sequence[float], class_name: str, direction: str = "center") -> None:
+        super().__init__()
+        self._name = "PointLabel"
+        self.content_js = js_string(content_html)
+        self.location = [round(float(location[0]), 5), round(float(location[1]), 5)]
+        self.options = {"permanent": True, "direction": direction, "interactive": False, "className": class_name}
 
 
 class BasemapLayer(Layer):
@@ -399,6 +561,13 @@ _PAGE_CSS = """
 .rm-claim { margin: 6px 0 8px; }
 .rm-km { font-weight: 600; }
 .leaflet-tooltip.rm-leg-label { padding: 1px 5px; font-size: 11.5px; opacity: .9; }
+.leaflet-tooltip.rm-leg-label.rm-claim-label { border-style: dashed; }
+.leaflet-tooltip.rm-label-inconsistent { border: 2px solid #d7191c; }
+.leaflet-tooltip.rm-label-unverifiable { border: 2px solid #e69500; }
+.leaflet-tooltip.rm-place-label { padding: 0 2px; background: none; border: 0; box-shadow: none; color: #1a1a1a;
+  font: 600 11.5px/1.2 system-ui, sans-serif; white-space: nowrap;
+  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff, 0 0 4px #fff; }
+.leaflet-tooltip.rm-place-label::before { display: none; }
 """
 
 
@@ -414,6 +583,9 @@ class _LegView:
     mode: str | None
     route: Route | None
     results: list[tuple[Report, ClaimResult]] = field(default_factory=list)
+    claim_only: bool = False
+    """True for figures between two known places that no itinerary leg joins: drawn along
+    their reference route (or straight), listed as ``claim`` features in the GeoJSON."""
 
     @property
     def verdict(self) -> str | None:
@@ -437,6 +609,13 @@ class _MapContent:
     legs: list[_LegView]
     loose: list[tuple[Report, ClaimResult]]
     mentions: dict[str, list[tuple[Article, int, int, int]]]
+    claim_legs: list[_LegView] = field(default_factory=list)
+    """Figures with both ends known that are on no itinerary leg (drawn); ``loose`` keeps the rest."""
+
+    @property
+    def drawn(self) -> list[_LegView]:
+        """Every line on the map: the itinerary legs, then the figures off the itinerary."""
+        return self.legs + self.claim_legs
 
 
 def _as_reports(reports: Report | Iterable[Report]) -> tuple[Report, ...]:
@@ -489,7 +668,60 @@ def _collect(reports: tuple[Report, ...], gazetteer: Any) -> _MapContent:
                 loose.append((report, result))
             else:
                 view.results.append((report, result))
-    return _MapContent(reports, list(places.values()), list(legs.values()), loose, mentions)
+    claim_legs: dict[tuple[str, str, str | None], _LegView] = {}
+    undrawn: list[tuple[Report, ClaimResult]] = []
+    for report, result in loose:
+        view = _claim_leg(result, places, claim_legs, gazetteer)
+        if view is None:
+            undrawn.append((report, result))
+        else:
+            view.results.append((report, result))
+    return _MapContent(
+        reports, list(places.values()), list(legs.values()), undrawn, mentions, list(claim_legs.values())
+    )
+
+
+def _claim_leg(
+    result: ClaimResult,
+    places: dict[str, Place],
+    claim_legs: dict[tuple[str, str, str | None], _LegView],
+    gazetteer: Any,
+) -> _LegView | None:
+    """The line to draw for a figure on no itinerary leg whose two ends are known places
+    (``None`` when an end is open, unknown, or a country/region): its reference route from
+    :func:`routemap.network.reference_route` when a gazetteer is given, else a straight line."""
+    claim = result.claim
+    if not claim.from_id or not claim.to_id or claim.from_id == claim.to_id:
+        return None
+    start = _lookup(claim.from_id, places, gazetteer)
+    end = _lookup(claim.to_id, places, gazetteer)
+    if start is None or end is None or start.kind in POINT_LESS_KINDS or end.kind in POINT_LESS_KINDS:
+        return None
+    key = (*sorted((start.id, end.id)), claim.mode)
+    view = claim_legs.get(key)  # type: ignore[arg-type]
+    if view is None:
+        route = _reference_route(gazetteer, start.id, end.id, claim.mode)
+        mode = claim.mode if claim.mode is not None or route is None else route.mode
+        view = claim_legs[key] = _LegView(start, end, mode, route, claim_only=True)  # type: ignore[index]
+        places.setdefault(start.id, start)
+        places.setdefault(end.id, end)
+    return view
+
+
+def _reference_route(gazetteer: Any, from_id: str, to_id: str, mode: str | None) -> Route | None:
+    """The route a figure off the itinerary is measured against, or ``None`` (a straight line
+    is drawn) without a gazetteer, or when a figure of unknown mode has only an estimate."""
+    if gazetteer is None:
+        return None
+    from routemap.network import reference_route
+
+    try:
+        route = reference_route(gazetteer, from_id, to_id, mode)
+    except (RoutemapError, LookupError, ValueError):
+        return None
+    if mode is None and route.basis == "estimate":
+        return None
+    return route
 
 
 def _leg_of(
@@ -582,11 +814,29 @@ def _leg_label(view: _LegView) -> str:
     return f"{route.basis} {_km(route.km)} km"
 
 
+def _map_label(view: _LegView) -> str:
+    """The text on the map next to a line: the route's length; for a figure off the
+    itinerary also the figure(s) stated."""
+    if not view.claim_only:
+        return _leg_label(view)
+    figures = ", ".join(dict.fromkeys(result.claim.quantity.text for _, result in view.results))
+    if view.route is None:
+        from geopy.distance import geodesic
+
+        return f"{figures} vs straight line {_km(geodesic(view.start.latlon, view.end.latlon).km)} km"
+    return f"{figures} vs {_leg_label(view)}"
+
+
 def _leg_popup(view: _LegView, combined: bool) -> str:
     mode = MODE_LABELS.get(view.mode, str(view.mode))
     parts = [
         '<div class="rm-popup">',
         f"<b>{_esc(view.start.name)} → {_esc(view.end.name)}</b> ({_esc(mode)})<br>",
+    ]
+    if view.claim_only:
+        parts.append('<div class="rm-meta">A figure between these places on no leg of the itinerary; '
+                     "drawn along the route it is checked against.</div>")
+    parts += [
         f'<span class="rm-km">{_esc(_leg_label(view))}</span>',
     ]
     route = view.route
@@ -643,7 +893,7 @@ def _title_box(content: _MapContent) -> str:
     return "".join(parts)
 
 
-def _legend(content: _MapContent) -> str:
+def _legend(content: _MapContent, halos: bool = False) -> str:
     def line(colour: str, dash: str | None = None, weight: float = 4) -> str:
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         return (
@@ -664,10 +914,27 @@ def _legend(content: _MapContent) -> str:
     rows.append(f'<div class="row">{line(NO_CLAIM_COLOUR)}no figure stated</div>')
     rows.append(f'<div class="row">{line("#444", None, 4.5)}along the network / great circle</div>')
     rows.append(f'<div class="row">{line("#444", DASH_ESTIMATE, 3)}straight line: estimate or no route</div>')
-    rows.append("<b>Places</b>")
-    for kind, label in LEGEND_PLACE_KINDS:
-        rows.append(f'<div class="row">{dot(PLACE_STYLES[kind])}{label}</div>')
-    rows.append('<div class="row"><svg width="34" height="12"><text x="2" y="10" font-size="9" fill="#555">ABC</text></svg>country</div>')
+    if halos:
+        rows.append(
+            '<div class="row"><svg width="34" height="12"><line x1="1" y1="6" x2="33" y2="6" '
+            f'stroke="{VERDICT_COLOURS["consistent"]}" stroke-width="{4.5 + HALO_STEP:g}"/>'
+            f'<line x1="1" y1="6" x2="33" y2="6" stroke="{VERDICT_COLOURS["inconsistent"]}" stroke-width="4.5"/></svg>'
+            "legs sharing track (lower one as border)</div>"
+        )
+    kinds = {place.kind for place in content.places}
+    place_rows = [
+        f'<div class="row">{dot(PLACE_STYLES[style])}{label}</div>'
+        for style, label, covered in LEGEND_PLACE_KINDS
+        if kinds.intersection(covered)
+    ]
+    if "country" in kinds:
+        place_rows.append(
+            '<div class="row"><svg width="34" height="12"><text x="2" y="10" font-size="9" fill="#555">ABC</text>'
+            "</svg>country</div>"
+        )
+    if place_rows:
+        rows.append("<b>Places</b>")
+        rows += place_rows
     return "".join(rows)
 
 
@@ -688,6 +955,222 @@ def _unwrap(points: Sequence[tuple[float, float]]) -> list[list[float]]:
     return out
 
 
+_Segment = tuple[tuple[float, float], tuple[float, float]]
+
+
+def _segments(points: Sequence[tuple[float, float]]) -> list[_Segment]:
+    """The polyline's segments as direction-free keys (ends rounded to 4 decimals, about 10 m),
+    so that two legs along the same network links share keys."""
+    rounded = [(round(lat, 4), round(lon, 4)) for lat, lon in points]
+    return [(a, b) if a <= b else (b, a) for a, b in zip(rounded, rounded[1:])]
+
+
+def _rank(view: _LegView) -> int:
+    return DRAW_RANKS.get(view.verdict, 0)
+
+
+def _colour(view: _LegView) -> str:
+    return VERDICT_COLOURS.get(view.verdict or "", NO_CLAIM_COLOUR)
+
+
+def _weight(view: _LegView) -> float:
+    return 3.0 if view.straight else LEG_WEIGHTS.get(view.mode, 3.0)
+
+
+def _draw_order(views: Sequence[_LegView]) -> list[_LegView]:
+    """The lines bottom to top: by :data:`DRAW_RANKS` of their verdict, then as listed
+    (itinerary legs in travel order, then figures off the itinerary)."""
+    return [view for _, view in sorted(enumerate(views), key=lambda item: (_rank(item[1]), item[0]))]
+
+
+def _halos(ordered: Sequence[_LegView], segments: Sequence[list[_Segment]]) -> list[list[tuple[float, list]]]:
+    """For each line in draw order, its halo: ``(weight, runs of [lat, lon] points)`` where a
+    line of another colour drawn above it runs along the same track.  The halo is ``HALO_STEP``
+    pixels wider than the widest line over it per line over it, so every one of them shows."""
+    sets = [set(segs) for segs in segments]
+    halos: list[list[tuple[float, list]]] = []
+    for index, view in enumerate(ordered):
+        above = [
+            (sets[j], _weight(ordered[j]))
+            for j in range(index + 1, len(ordered))
+            if _colour(ordered[j]) != _colour(view)
+        ]
+        by_weight: dict[float, list[list[list[float]]]] = {}
+        if above:
+            points = _unwrap(ordered[index].points())
+            run: list[list[float]] = []
+            run_weight: float | None = None
+            for k, segment in enumerate(segments[index]):
+                over = [weight for segs, weight in above if segment in segs]
+                weight = max(_weight(view), *over) + HALO_STEP * len(over) if over else None
+                if weight != run_weight:
+                    if run_weight is not None and len(run) > 1:
+                        by_weight.setdefault(run_weight, []).append(run)
+                    run, run_weight = ([points[k]] if weight is not None else []), weight
+                if weight is not None:
+                    run.append(points[k + 1])
+            if run_weight is not None and len(run) > 1:
+                by_weight.setdefault(run_weight, []).append(run)
+        halos.append(sorted(by_weight.items()))
+    return halos
+
+
+def _mercator(point: Sequence[float]) -> tuple[float, float]:
+    lat = max(-85.0, min(85.0, point[0]))
+    return math.radians(point[1]), math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def _from_mercator(x: float, y: float) -> tuple[float, float]:
+    return math.degrees(2 * math.atan(math.exp(y)) - math.pi / 2), math.degrees(x)
+
+
+def _along(points: Sequence[tuple[float, float]], fraction: float) -> tuple[float, float]:
+    """The point ``fraction`` of the way along a projected polyline."""
+    lengths = [math.dist(a, b) for a, b in zip(points, points[1:])]
+    target = sum(lengths) * fraction
+    for (a, b), length in zip(zip(points, points[1:]), lengths):
+        if length > 0 and target <= length:
+            t = target / length
+            return a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t
+        target -= length
+    return points[-1]
+
+
+@dataclass(frozen=True)
+class _LabelSpot:
+    """Where a line's distance label goes: a point on the line and the side of it."""
+
+    lat: float
+    lon: float
+    direction: str = "center"
+
+
+_LABEL_SHIFTS = {"center": (0.0, 0.0), "top": (0.0, 1.0), "bottom": (0.0, -1.0), "right": (1.0, 0.0), "left": (-1.0, 0.0)}
+"""Label direction -> which way its box's centre moves off the point, in units of half its
+size plus the tooltip's arrow (y upwards)."""
+
+
+def _leg_label_size(text: str) -> tuple[float, float]:
+    """A leg label's rough size in pixels (11.5 px system font, 5 px padding)."""
+    return 12 + 6.4 * len(text), 20.0
+
+
+def _place_label_box(place: Place) -> tuple[float, float, float, float] | None:
+    """``(dx, dy, half width, half height)`` in pixels of a place's permanent label off its dot."""
+    if place.kind not in LABELLED_PLACE_KINDS:
+        return None
+    radius = PLACE_STYLES.get(place.kind, DEFAULT_PLACE_STYLE)["radius"]
+    width = 6 + 7.0 * len(place.name)
+    return radius + 2 + width / 2, 0.0, width / 2, 8.0
+
+
+def _label_points(
+    ordered: Sequence[_LegView], segments: Sequence[list[_Segment]], places: Sequence[Place] = ()
+) -> list[_LabelSpot]:
+    """Where each line's distance label goes (in draw order), chosen top line first.
+
+    Candidates, in order of preference: :data:`LABEL_FRACTIONS` of the two longest stretches of
+    the line that no line labelled before it runs along (all of the line if there is none),
+    centred on the line; then the same points with the label beside the line (above, below,
+    right, left); then the same along all of the line.  The first candidate that covers no
+    place dot, no place label and no label placed before is taken, else the one that overlaps
+    least; a label reaching out of the journey's extent is taken only when nothing else is
+    possible.  Computed in Web Mercator (the map draws straight segments there), in pixels at
+    the scale the journey is expected to be shown at (:data:`EXPECTED_VIEW_PX`).  On a line
+    shorter than :data:`SHORT_LEG_LABELS` labels, the label goes beside the line first, and
+    the line itself counts as something not to cover.
+    """
+    import numpy as np
+
+    projected = [[_mercator(p) for p in _unwrap(view.points())] for view in ordered]
+    xs = [x for line in projected for x, _ in line]
+    ys = [y for line in projected for _, y in line]
+    if not xs:
+        return []
+    scale = min(
+        EXPECTED_VIEW_PX[0] / max(max(xs) - min(xs), 1e-9), EXPECTED_VIEW_PX[1] / max(max(ys) - min(ys), 1e-9)
+    )
+    extent = (  # the journey's extent in pixels, with some of the fit's padding to spare
+        min(xs) * scale - LABEL_OVERHANG, min(ys) * scale - LABEL_OVERHANG,
+        max(xs) * scale + LABEL_OVERHANG, max(ys) * scale + LABEL_OVERHANG,
+    )
+    # obstacles: (centre x, centre y, half width, half height) in pixels
+    obstacles: list[tuple[float, float, float, float]] = []
+    for place in places:
+        if place.kind in POINT_LESS_KINDS:
+            continue
+        x, y = _mercator(place.latlon)
+        radius = PLACE_STYLES.get(place.kind, DEFAULT_PLACE_STYLE)["radius"] + 1
+        obstacles.append((x * scale, y * scale, radius, radius))
+        box = _place_label_box(place)
+        if box is not None:
+            obstacles.append((x * scale + box[0], y * scale + box[1], box[2], box[3]))
+    labelled: set[_Segment] = set()
+    out: list[_LabelSpot] = [_LabelSpot(0.0, 0.0)] * len(ordered)
+    for index in reversed(range(len(ordered))):
+        line = [(x * scale, y * scale) for x, y in projected[index]]
+        segs = segments[index]
+        runs: list[tuple[int, int]] = []  # (first point, last point) of stretches not labelled yet
+        for k, segment in enumerate(segs):
+            if segment in labelled:
+                continue
+            if runs and runs[-1][1] == k:
+                runs[-1] = (runs[-1][0], k + 1)
+            else:
+                runs.append((k, k + 1))
+        whole = (0, len(line) - 1)
+        runs.sort(key=lambda r: (-_length(line[r[0] : r[1] + 1]), r[0]))
+        runs = runs[:2] or [whole]
+        points = [_along(line[a : b + 1], f) for a, b in runs for f in LABEL_FRACTIONS]
+        if whole not in runs:
+            points_whole = [_along(line, f) for f in LABEL_FRACTIONS]
+        else:
+            points_whole = []
+        width, height = _leg_label_size(_map_label(ordered[index]))
+        centred = [(p, "center") for p in points]
+        beside = [(p, d) for d in ("top", "bottom", "right", "left") for p in points]
+        # a label on a short line would hide it: put it beside the line first
+        short = _length(line) < SHORT_LEG_LABELS * width
+        candidates: list[tuple[tuple[float, float], str]] = beside + centred if short else centred + beside
+        candidates += [(p, d) for d in _LABEL_SHIFTS for p in points_whole]
+        centres = np.array(
+            [
+                (px + _LABEL_SHIFTS[d][0] * (width / 2 + 6), py + _LABEL_SHIFTS[d][1] * (height / 2 + 6))
+                for (px, py), d in candidates
+            ]
+        )
+        line_obstacles = [(x, y, 3.0, 3.0) for x, y in (_along(line, i / 24) for i in range(25))] if short else []
+        if obstacles or line_obstacles:
+            obs = np.array(obstacles + line_obstacles)
+            # LABEL_MARGIN px to spare: the page hides a place label 2 px from a leg label
+            gap_x = np.abs(centres[:, None, 0] - obs[None, :, 0]) / (width / 2 + LABEL_MARGIN + obs[None, :, 2])
+            gap_y = np.abs(centres[:, None, 1] - obs[None, :, 1]) / (height / 2 + LABEL_MARGIN + obs[None, :, 3])
+            clearance = np.maximum(gap_x, gap_y).min(axis=1)
+        else:
+            clearance = np.full(len(candidates), np.inf)
+        # a label reaching out of the journey's extent may end up off the fitted view
+        outside = (
+            (centres[:, 0] - width / 2 < extent[0])
+            | (centres[:, 0] + width / 2 > extent[2])
+            | (centres[:, 1] - height / 2 < extent[1])
+            | (centres[:, 1] + height / 2 > extent[3])
+        )
+        clearance = np.where(outside, 0.0, clearance)
+        free = np.flatnonzero(clearance >= 1.0)
+        choice = int(free[0]) if free.size else int(np.argmax(clearance))
+        (px, py), direction = candidates[choice]
+        centre = centres[choice]
+        obstacles.append((float(centre[0]), float(centre[1]), width / 2, height / 2))
+        labelled.update(segs)
+        lat, lon = _from_mercator(px / scale, py / scale)
+        out[index] = _LabelSpot(lat, lon, direction)
+    return out
+
+
+def _length(points: Sequence[tuple[float, float]]) -> float:
+    return sum(math.dist(a, b) for a, b in zip(points, points[1:]))
+
+
 def _bounds(content: _MapContent) -> list[list[float]] | None:
     lats: list[float] = []
     lons: list[float] = []
@@ -697,7 +1180,7 @@ def _bounds(content: _MapContent) -> list[list[float]] | None:
     for place in located:
         lats.append(place.lat)
         lons.append(place.lon)
-    for view in content.legs:
+    for view in content.drawn:
         for lat, lon in _unwrap(view.points()):
             lats.append(lat)
             lons.append(lon)
@@ -794,7 +1277,15 @@ def render_map(reports: Report | Iterable[Report], gazetteer: Any = None, tiles:
     with deterministic_ids("r"):
         titles = [r.article.title or Path(r.article.source).name for r in content.reports]
         figure = Figure(title=_esc("routemap: " + " / ".join(t for t in titles if t)))
-        fmap = OfflineMap(location=None, tiles=None, control_scale=True, zoom_start=2, world_copy_jump=False)
+        fmap = OfflineMap(
+            location=None,
+            tiles=None,
+            control_scale=True,
+            zoom_start=2,
+            world_copy_jump=False,
+            # vector outlines draw sharp at any zoom: fit the journey closely (tiles would blur)
+            zoom_snap=0.25 if tiles == "none" else 1,
+        )
         figure.add_child(fmap)
         bounds = _bounds(content)
 
@@ -811,41 +1302,94 @@ def render_map(reports: Report | Iterable[Report], gazetteer: Any = None, tiles:
             },
         ).add_to(fmap)
 
-        _add_legs(fmap, content, combined)
+        halos = _add_legs(fmap, content, combined)
         _add_places(fmap, content)
 
         AttributionText(_esc(assets.ATTRIBUTION)).add_to(fmap)
         HtmlControl(_title_box(content), "topleft", "rm-box rm-title").add_to(fmap)
-        HtmlControl(_legend(content), "bottomright", "rm-box rm-legend").add_to(fmap)
+        HtmlControl(_legend(content, halos), "bottomright", "rm-box rm-legend").add_to(fmap)
         folium.LayerControl(collapsed=True).add_to(fmap)
         if bounds is not None:
-            FitView(bounds).add_to(fmap)
+            FitView(bounds, label_room=_label_room(content)).add_to(fmap)
     return fmap
 
 
-def _add_legs(fmap: folium.Map, content: _MapContent, combined: bool) -> None:
+def _label_room(content: _MapContent) -> int:
+    """Pixels the label of the easternmost labelled place reaches right of its dot."""
+    labelled = [p for p in content.places if p.kind in LABELLED_PLACE_KINDS]
+    if not labelled:
+        return 0
+    east = max(labelled, key=lambda p: (p.lon, p.id))
+    box = _place_label_box(east)
+    return round(box[0] + box[2]) if box else 0
+
+
+def _add_legs(fmap: folium.Map, content: _MapContent, combined: bool) -> bool:
+    """Draw the legs and the figures off the itinerary, bottom to top by :func:`_draw_order`
+    (each verdict in its own pane), with halos where lines share track and a distance label
+    on each; True if any halo was drawn."""
+    ordered = _draw_order(content.drawn)
+    if not ordered:
+        return False
+    segments = [_segments(view.points()) for view in ordered]
+    halos = _halos(ordered, segments)
+    label_points = _label_points(ordered, segments, content.places)
+    LegPanes().add_to(fmap)
     groups: dict[str | None, folium.FeatureGroup] = {}
     modes = sorted({view.mode for view in content.legs}, key=lambda m: (m is None, m or ""))
     for mode in modes:
         groups[mode] = folium.FeatureGroup(name=f"Legs: {MODE_LABELS.get(mode, 'other')}").add_to(fmap)
-    for view in content.legs:
-        colour = VERDICT_COLOURS.get(view.verdict or "", NO_CLAIM_COLOUR)
+    claims_group = None
+    if content.claim_legs:
+        claims_group = folium.FeatureGroup(name="Figures off the itinerary").add_to(fmap)
+    for view, halo, label_point in zip(ordered, halos, label_points):
+        group = claims_group if view.claim_only else groups[view.mode]
+        colour, rank = _colour(view), _rank(view)
+        for weight, runs in halo:
+            outline = folium.PolyLine(runs, color=colour, weight=weight, opacity=0.9, class_name="rm-halo")
+            outline.options.update(pane=_halo_pane(rank), interactive=False)
+            outline.add_to(group)
+        kind = "rm-claim-leg" if view.claim_only else "rm-itinerary-leg"
         line = folium.PolyLine(
             _unwrap(view.points()),
             color=colour,
-            weight=LEG_WEIGHTS.get(view.mode, 3.0) if not view.straight else 3.0,
+            weight=_weight(view),
             opacity=0.9,
             dash_array=DASH_ESTIMATE if view.straight else None,
-            class_name=f"rm-leg rm-leg-{view.mode or 'unknown'}",
+            class_name=f"rm-leg {kind} rm-leg-{view.mode or 'unknown'} rm-is-{view.verdict or 'unchecked'}",
         )
-        line.add_child(SafeTooltip(_esc(_leg_label(view)), permanent=True, direction="center", class_name="rm-leg-label"))
+        line.options["pane"] = _leg_pane(rank)
         line.add_child(SafePopup(_leg_popup(view, combined), max_width=420))
-        line.add_to(groups[view.mode])
+        line.add_to(group)
+        label_class = f"rm-leg-label rm-label-{view.verdict or 'none'}" + (" rm-claim-label" if view.claim_only else "")
+        PointLabel(
+            _esc(_map_label(view)), (label_point.lat, label_point.lon), label_class, label_point.direction
+        ).add_to(group)
+    return any(halos)
+
+
+def _label_order(content: _MapContent) -> list[Place]:
+    """Places in the order their labels take priority: leg ends, then by
+    :data:`LABELLED_PLACE_KINDS`, then the most mentioned, then by name and id."""
+    ends = {view.start.id for view in content.drawn} | {view.end.id for view in content.drawn}
+    rank = {kind: i for i, kind in enumerate(LABELLED_PLACE_KINDS)}
+    return sorted(
+        content.places,
+        key=lambda p: (
+            p.id not in ends,
+            rank.get(p.kind, len(rank)),
+            -len(content.mentions.get(p.id, ())),
+            p.name,
+            p.id,
+        ),
+    )
 
 
 def _add_places(fmap: folium.Map, content: _MapContent) -> None:
     countries = [p for p in content.places if p.kind == "country"]
-    others = [p for p in content.places if p.kind != "country"]
+    # lowest priority first: the important dots are drawn on top, and the page's declutter
+    # walks the labels from the last added
+    others = [p for p in reversed(_label_order(content)) if p.kind != "country"]
     if countries:
         labels = folium.FeatureGroup(name="Countries").add_to(fmap)
         for place in countries:
@@ -875,7 +1419,19 @@ def _add_places(fmap: folium.Map, content: _MapContent) -> None:
                 fill_opacity=1.0,
                 class_name=f"rm-place rm-{place.kind}",
             )
-            marker.add_child(SafeTooltip(f"<b>{_esc(place.name)}</b> ({_esc(place.kind.replace('_', ' '))})"))
+            if place.kind in LABELLED_PLACE_KINDS:
+                # a permanent label (the page hides it where it would overlap another)
+                marker.add_child(
+                    SafeTooltip(
+                        _esc(place.name),
+                        permanent=True,
+                        direction="right",
+                        offset=[round(style["radius"]) + 1, 0],
+                        class_name="rm-place-label",
+                    )
+                )
+            else:
+                marker.add_child(SafeTooltip(f"<b>{_esc(place.name)}</b> ({_esc(place.kind.replace('_', ' '))})"))
             marker.add_child(SafePopup(_place_popup(place, content)))
             marker.add_to(group)
 
@@ -956,7 +1512,9 @@ def _lonlat(point: tuple[float, float]) -> list[float]:
 
 def report_geojson(reports: Report | Iterable[Report], gazetteer: Any = None) -> dict:
     """RFC 7946 FeatureCollection: places as Points, legs as LineStrings with their claims,
-    and figures tied to no leg as features without geometry.  Coordinates are (lon, lat)."""
+    and figures tied to no leg as ``claim`` features: a LineString (the line the map draws,
+    named by ``drawn_basis``) when both their ends are known places, else no geometry.
+    Coordinates are (lon, lat)."""
     content = _collect(_as_reports(reports), gazetteer)
     features: list[dict] = []
     for place in content.places:
@@ -1001,6 +1559,17 @@ def report_geojson(reports: Report | Iterable[Report], gazetteer: Any = None) ->
                 },
             }
         )
+    for view in content.claim_legs:
+        geometry = {"type": "LineString", "coordinates": [_lonlat(p) for p in view.points()]}
+        drawn = {"drawn_basis": view.route.basis if view.route else "straight line", "drawn_label": _leg_label(view)}
+        for report, result in view.results:
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": geometry,
+                    "properties": {"feature": "claim", **_claim_properties(report, result), **drawn},
+                }
+            )
     for report, result in content.loose:
         features.append(
             {"type": "Feature", "geometry": None, "properties": {"feature": "claim", **_claim_properties(report, result)}}

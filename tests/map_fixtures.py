@@ -167,3 +167,50 @@ def vladivostok_report() -> Report:
         result(q_h, "unverifiable", "implied speed", 59.0, 0),
     )
     return Report(article, tuple(places), legs, results)
+
+
+# --------------------------------------------------------------------------- Pyongyang / Vladivostok - Moscow
+
+MOSCOW = place("moscow", "Moscow", "city", "RU", 55.7558, 37.6173)
+NOVOSIBIRSK = place("novosibirsk", "Novosibirsk", "city", "RU", 55.0084, 82.9357)
+USSURIYSK = place("ussuriysk", "Ussuriysk", "city", "RU", 43.80, 131.95)
+
+RAIL_USSURIYSK_MOSCOW = (
+    (43.80, 131.95), (48.48, 135.07), (50.26, 127.53), (52.03, 113.50), (51.83, 107.58), (52.29, 104.30),
+    (56.01, 92.85), (55.0084, 82.9357), (54.99, 73.37), (57.15, 65.53), (56.84, 60.61), (58.01, 56.25),
+    (58.60, 49.66), (57.63, 39.87), (55.7558, 37.6173),
+)
+RAIL_PYONGYANG_MOSCOW = RAIL_PYONGYANG_VLADIVOSTOK[:14] + RAIL_USSURIYSK_MOSCOW[1:]
+RAIL_VLADIVOSTOK_MOSCOW = ((43.1155, 131.8855), (43.30, 132.03)) + RAIL_USSURIYSK_MOSCOW
+
+
+def moscow_report() -> Report:
+    """Two rail legs sharing the Trans-Siberian: Pyongyang -> Moscow ("more than three weeks",
+    inconsistent) drawn over Vladivostok -> Moscow ("about 9,300 km", consistent), and a figure
+    between Novosibirsk and Moscow on no leg ("only 1,000 km", inconsistent, no mode)."""
+    text = (
+        "The leader's special train left Pyongyang for Moscow and needed more than three weeks for the trip. "
+        "Officials in Vladivostok said the line from Vladivostok to Moscow runs about 9,300 km. "
+        "One aide claimed that Novosibirsk lies only 1,000 km from Moscow. "
+        "The train changed bogies at Khasan and waited at Ussuriysk; aides stayed at the Metropole Hotel."
+    )
+    metropole = place("metropole-moscow", "Metropole Hotel", "hotel", "RU", 55.7586, 37.6210)
+    places = [PYONGYANG, MOSCOW, VLADIVOSTOK, NOVOSIBIRSK, KHASAN, USSURIYSK, RUSSIA, metropole]
+    article = make_article("tests/moscow.txt", "Slow train to Moscow", text, places)
+    p_m = Route("pyongyang", "moscow", "rail", "rail route", ("pyongyang", "khasan", "ussuriysk", "moscow"),
+                10320.0, 6430.0, {"KP": 800.0, "RU": 9520.0}, RAIL_PYONGYANG_MOSCOW)
+    v_m = Route("vladivostok", "moscow", "rail", "rail route", ("vladivostok", "ussuriysk", "moscow"),
+                9288.0, 6434.0, {"RU": 9288.0}, RAIL_VLADIVOSTOK_MOSCOW)
+    legs = (
+        (Leg("pyongyang", "moscow", "rail", 0), p_m),
+        (Leg("vladivostok", "moscow", "rail", 1), v_m),
+    )
+    q_weeks = quantity(article, "more than three weeks", "duration", 3, "week", 504, None, "more than")
+    q_vm = quantity(article, "about 9,300 km", "distance", 9300, "km", 9300, 9300, "about")
+    q_nm = quantity(article, "only 1,000 km", "distance", 1000, "km", 1000, 1000)
+    results = (
+        result(q_weeks, "inconsistent", "implied speed (rail route)", 20.5, 0),
+        result(q_vm, "consistent", "rail route", 9288.0, 1),
+        result(q_nm, "inconsistent", "straight line", 2821.0, None, "novosibirsk", "moscow", None),
+    )
+    return Report(article, tuple(places), legs, results)

@@ -136,6 +136,143 @@ def test_basemap_is_clipped_to_the_journey() -> None:
             assert round(lon, 4) == lon and round(lat, 4) == lat
 
 
+# --------------------------------------------------------------------------- draw order, halos, labels
+
+
+def _lines(fmap, css_class: str) -> list:
+    return [e for e in _walk(fmap) if isinstance(e, folium.PolyLine) and css_class in e.options.get("className", "")]
+
+
+def test_inconsistent_leg_is_drawn_on_top_of_a_shared_track() -> None:
+    fmap = render.render_map(fx.moscow_report())
+    (panes,) = [e for e in _walk(fmap) if isinstance(e, render.LegPanes)]
+    z = dict(panes.panes)
+    (red,) = [l for l in _lines(fmap, "rm-itinerary-leg") if "rm-is-inconsistent" in l.options["className"]]
+    (green,) = [l for l in _lines(fmap, "rm-itinerary-leg") if "rm-is-consistent" in l.options["className"]]
+    assert red.options["color"] == render.VERDICT_COLOURS["inconsistent"]
+    assert z[red.options["pane"]] > z[green.options["pane"]]
+    # every halo is in a pane below every leg pane of a higher rank, and the consistent leg has one
+    # along the track it shares with the red leg, wide enough to show as a border around it
+    halos = _lines(fmap, "rm-halo")
+    assert halos and all(h.options["interactive"] is False for h in halos)
+    green_halos = [h for h in halos if h.options["color"] == green.options["color"]]
+    assert green_halos
+    assert max(h.options["weight"] for h in green_halos) >= red.options["weight"] + render.HALO_STEP
+    assert all(z[h.options["pane"]] < z[red.options["pane"]] for h in green_halos)
+    shared = {tuple(p) for h in green_halos for run in h.locations for p in run}
+    assert {tuple(p) for p in fx.RAIL_USSURIYSK_MOSCOW[2:-2]} <= shared
+    assert (fx.VLADIVOSTOK.lat, fx.VLADIVOSTOK.lon) not in shared  # the part only the green leg runs
+
+
+def test_draw_order_is_by_verdict_then_as_listed() -> None:
+    views = [
+        render._LegView(fx.PYONGYANG, fx.MOSCOW, "rail", None, [(None, fx.result(_q(), v, "x", 1.0, 0))] if v else [])
+        for v in ("inconsistent", None, "consistent", "unverifiable", "inconsistent", None)
+    ]
+    ordered = render._draw_order(views)
+    assert [v.verdict for v in ordered] == [None, None, "consistent", "unverifiable", "inconsistent", "inconsistent"]
+    assert ordered[-2] is views[0] and ordered[-1] is views[4] and ordered[0] is views[1]
+
+
+def _q():
+    return fx.vladivostok_report().results[0].claim.quantity
+
+
+def test_leg_labels_are_apart_and_on_their_legs() -> None:
+    fmap = render.render_map(fx.moscow_report())
+    labels = [e for e in _walk(fmap) if isinstance(e, render.PointLabel)]
+    assert len(labels) == 3  # two legs and the figure off the itinerary
+    texts = [json.loads(label.content_js) for label in labels]
+    assert any("only 1,000 km" in t for t in texts)
+    points = [label.location for label in labels]
+    for a in range(len(points)):
+        for b in range(a + 1, len(points)):
+            (lat1, lon1), (lat2, lon2) = points[a], points[b]
+            assert abs(lat1 - lat2) > 2 or abs(lon1 - lon2) > 10, (texts[a], texts[b])
+    # each label sits on (or just beside) its own line
+    lines = _lines(fmap, "rm-leg ")
+    for label in labels:
+        lat, lon = label.location
+        assert any(_near_polyline(lat, lon, line.locations, 0.5) for line in lines), label.location
+
+
+def _near_polyline(lat, lon, points, tolerance_deg) -> bool:
+    from shapely.geometry import LineString, Point
+
+    return LineString([(p[1], p[0]) for p in points]).distance(Point(lon, lat)) <= tolerance_deg
+
+
+def test_figure_off_the_itinerary_is_drawn_straight_without_a_gazetteer() -> None:
+    report = fx.moscow_report()
+    fmap = render.render_map(report)
+    (claim_line,) = _lines(fmap, "rm-claim-leg")
+    assert claim_line.options["color"] == render.VERDICT_COLOURS["inconsistent"]
+    assert claim_line.options["dashArray"] == render.DASH_ESTIMATE
+    assert [tuple(p) for p in claim_line.locations] == [fx.NOVOSIBIRSK.latlon, fx.MOSCOW.latlon]
+    html = render.map_html(fmap)
+    assert "not on a drawn leg" not in html
+    assert "Figures off the itinerary" in html
+    data = render.report_geojson(report)
+    (claim,) = [f for f in data["features"] if f["properties"]["feature"] == "claim"]
+    assert claim["properties"]["text"] == "only 1,000 km"
+    assert claim["geometry"]["type"] == "LineString"
+    assert claim["geometry"]["coordinates"][0] == [round(fx.NOVOSIBIRSK.lon, 5), round(fx.NOVOSIBIRSK.lat, 5)]
+
+
+def test_figure_off_the_itinerary_follows_its_reference_route(gazetteer) -> None:
+    for pid in ("novosibirsk", "moscow"):
+        if pid not in gazetteer.places:
+            pytest.skip(f"bundled gazetteer has no {pid}")
+    from routemap.network import reference_route
+
+    route = reference_route(gazetteer, "novosibirsk", "moscow", None)
+    fmap = render.render_map(fx.moscow_report(), gazetteer)
+    (claim_line,) = _lines(fmap, "rm-claim-leg")
+    if route.basis == "estimate":
+        assert len(claim_line.locations) == 2
+    else:
+        assert len(claim_line.locations) == len(route.geometry) > 2
+        assert claim_line.options["dashArray"] is None
+    (label,) = [e for e in _walk(fmap) if isinstance(e, render.PointLabel) and "only 1,000 km" in e.content_js]
+    assert f"{route.km:,.0f} km" in json.loads(label.content_js)
+
+
+def test_claims_with_a_country_end_stay_listed() -> None:
+    report = fx.vladivostok_report()
+    loose = fx.result(report.results[0].claim.quantity, "unverifiable", "x", 100.0, None, "pyongyang", "russia", "rail")
+    report = type(report)(report.article, report.places, report.legs, report.results + (loose,))
+    fmap = render.render_map(report)
+    assert _lines(fmap, "rm-claim-leg") == []
+    assert "1 figure(s) not on a drawn leg" in render.map_html(fmap)
+
+
+def test_place_labels_for_towns_and_stations_hover_for_hotels() -> None:
+    fmap = render.render_map(fx.moscow_report())
+    tooltips = {}
+    for marker in _walk(fmap):
+        if isinstance(marker, folium.CircleMarker):
+            (tooltip,) = [c for c in marker._children.values() if isinstance(c, render.SafeTooltip)]
+            tooltips[tuple(marker.location)] = tooltip
+    for labelled in (fx.PYONGYANG, fx.MOSCOW, fx.KHASAN, fx.USSURIYSK, fx.NOVOSIBIRSK):
+        tooltip = tooltips[labelled.latlon]
+        assert tooltip.options.get("permanent") is True
+        assert json.loads(tooltip.content_js) == labelled.name
+    hotel = tooltips[(55.7586, 37.6210)]
+    assert not hotel.options.get("permanent")
+    # the legend lists only kinds on the map
+    html = render.map_html(fmap)
+    assert "hotel / landmark / building" in html and "border crossing" in html
+    assert "water\u003c/div\u003e" not in render.map_html(render.render_map(fx.vladivostok_report()))
+
+
+def test_place_labels_are_added_lowest_priority_first() -> None:
+    content = render._collect((fx.moscow_report(),), None)
+    order = [p.id for p in render._label_order(content)]
+    # leg ends first, then cities before border crossings before hotels
+    assert set(order[:4]) == {"pyongyang", "moscow", "vladivostok", "novosibirsk"}
+    assert order.index("ussuriysk") < order.index("khasan") < order.index("metropole-moscow")
+
+
 # --------------------------------------------------------------------------- hostile text
 
 
