@@ -38,7 +38,11 @@ import sys
 import threading
 import unicodedata
 import weakref
+from collections import deque
 from collections.abc import Iterable, Sequence
+from itertools import repeat
+from operator import attrgetter
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -153,7 +157,7 @@ _CAPITAL_NOUNS = ("capital",)
 _COUNTRY_NOUNS = ("border", "frontier", "territory", "soil")
 # Between an adjective phrase and a following name that it only introduces:
 # "capital of Pyongyang", "capital, Hanoi", "border station of Dong Dang", "border city Dandong".
-# Matched on the folded text (punctuation is space there) right after the phrase.
+# Matched on the folded text (lower case, punctuation is space there) right after the phrase.
 _APPOSITION = re.compile(
     r"""
     [ ]*
@@ -161,24 +165,58 @@ _APPOSITION = re.compile(
           | region | province | railway [ ]+ station | train [ ]+ station | bridge ) [ ]+ )?
     (?: of [ ]+ | at [ ]+ )?
     """,
-    re.VERBOSE | re.IGNORECASE,
+    re.VERBOSE,
 )
 
 _PLACE, _NOT_PLACE, _PHRASE = 0, 1, 2
 
 
-# An automaton value: (kind, place ids preferred first, padded key width, confidence).
-_Entry = tuple
+class _Key(NamedTuple):
+    """What an automaton key stands for, resolved once when the matcher is built."""
+
+    kind: int  # _PLACE, _NOT_PLACE or _PHRASE
+    width: int  # padded key length - 1: a match ending at folded[last] names text[last - width : last - 1]
+    plain: bool  # a place key that needs no second look (not a phrase, no one-letter word like "u s")
+    place_id: str | None  # the preferred place
+    confidence: float  # 1 / number of places the key names
+    alternatives: tuple[str, ...]  # the other places, preferred first
 
 
-def _entry(kind: int, ids: tuple[str, ...], key: str) -> _Entry:
-    """``(kind, ids, padded width - 1, confidence, place id, alternatives, special, plain)``;
-    ``special`` marks phrases and keys with one-letter words ("u s"), which need a second
-    look; ``plain`` is a place match that needs none."""
-    confidence = 1.0 if len(ids) <= 1 else round(1.0 / len(ids), 3)
-    special = kind == _PHRASE or any(len(word) == 1 for word in key.split())
-    plain = kind == _PLACE and not special
-    return (kind, ids, len(key) + 1, confidence, ids[0] if ids else None, ids[1:], special, plain)
+def _key(kind: int, ids: tuple[str, ...], key: str) -> _Key:
+    one_letter_word = any(len(word) == 1 for word in key.split())
+    return _Key(
+        kind=kind,
+        width=len(key) + 1,
+        plain=kind == _PLACE and not one_letter_word,
+        place_id=ids[0] if ids else None,
+        confidence=1.0 if len(ids) <= 1 else round(1.0 / len(ids), 3),
+        alternatives=ids[1:],
+    )
+
+
+class _Matches:
+    """The matches kept so far, in text order: parallel lists of starts, ends and keys
+    (mentions are built from them in one go at the end), and the not-place spans."""
+
+    __slots__ = ("starts", "ends", "keys", "blocks")
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.keys: list[_Key] = []
+        self.blocks: list[tuple[int, int]] = []
+
+    def add(self, start: int, end: int, key: _Key) -> None:
+        self.starts.append(start)
+        self.ends.append(end)
+        self.keys.append(key)
+
+    def pop_overlapping(self, start: int) -> list[tuple[int, int, _Key]]:
+        """Remove and return the kept matches that end after ``start``."""
+        popped = []
+        while self.ends and self.ends[-1] > start:
+            popped.append((self.starts.pop(), self.ends.pop(), self.keys.pop()))
+        return popped
 
 
 class PlaceMatcher:
@@ -217,18 +255,21 @@ class PlaceMatcher:
             return (0 if is_name else 1, _KIND_PREFERENCE.get(place.kind, 10), -(place.population or 0), place_id)
 
         automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
+        place_keys_by_first_word: dict[str, list[str]] = {}  # "dong" -> [" dong dang ", ...]
         for key, ids in surfaces.items():
             if key in not_places:
                 continue
             ordered = tuple(sorted(ids, key=lambda pid: preference(pid, ids[pid])))
-            automaton.add_word(f" {key} ", _entry(_PLACE, ordered, key))
+            automaton.add_word(f" {key} ", _key(_PLACE, ordered, key))
+            place_keys_by_first_word.setdefault(key.split(" ")[0], []).append(f" {key} ")
         for key in _not_places_that_can_overlap(not_places, surfaces.keys() | phrases.keys()):
-            automaton.add_word(f" {key} ", _entry(_NOT_PLACE, (), key))
+            automaton.add_word(f" {key} ", _key(_NOT_PLACE, (), key))
         for key, place_id in phrases.items():
             if key not in surfaces and key not in not_places:
-                automaton.add_word(f" {key} ", _entry(_PHRASE, (place_id,), key))
+                automaton.add_word(f" {key} ", _key(_PHRASE, (place_id,), key))
         automaton.make_automaton()
         self.automaton = automaton
+        self.place_keys_by_first_word = {word: tuple(keys) for word, keys in place_keys_by_first_word.items()}
         self.max_width = max((len(key) + 2 for key in [*surfaces, *phrases]), default=0)
         self.key_count = len(automaton)
 
@@ -236,91 +277,164 @@ class PlaceMatcher:
         """Curated mentions in ``text`` (see the module docstring for the rules)."""
         # Place-dense text yields a mention every ~70 characters; mentions form no reference
         # cycles, so the cyclic garbage collector is paused while they are created (it would
-        # otherwise rescan the growing list again and again).
+        # otherwise rescan the growing lists again and again).
         collecting = gc.isenabled()
         gc.disable()
         try:
-            return self._find(text, sentences)
+            matches = self._match(text)
+            return _build_mentions(text, matches, sentences)
         finally:
             if collecting:
                 gc.enable()
 
-    def _find(self, text: str, sentences: Sequence[Sentence]) -> tuple[Mention, ...]:
+    def _match(self, text: str) -> _Matches:
         # One pass over the automaton's matches, which come in order of their end.  Matches
         # that do not start with a capital or a digit are not proper nouns and are dropped.
-        # A match that overlaps nothing before it becomes a mention at once (the usual case);
-        # one that overlaps earlier matches takes the slow path (_overlap), which settles the
-        # cluster: nothing overlapping a not-place, then the longest first.
-        folded = " " + fold_text(text) + " "
-        mentions: list[Mention] = []
-        append = mentions.append
-        new_mention = _new_mention
-        sentence_starts = [s.start for s in sentences]
-        following_starts = [*sentence_starts[1:], sys.maxsize]  # where each sentence's successor starts
-        sentence, next_sentence = 0, following_starts[0]
+        # A plain place key that overlaps nothing before it is kept at once (the usual case);
+        # an overlapping match settles its cluster (_overlap), and not-places, adjective
+        # phrases and keys like "u s" get a second look (_special).
+        folded = f" {fold_text(text)} "  # one copy, not two
+        matches = _Matches()
+        add_start, add_end, add_key = matches.starts.append, matches.ends.append, matches.keys.append
         frontier = 0  # end of the last match kept (mention or not-place)
-        blocks: list[tuple[int, int]] = []  # not-place spans
-        for last, entry in self.automaton.iter(folded):
-            # The padded key spans folded[last - width + 1 : last + 1]; the name inside it is
-            # text[start:end] (the folded copy is shifted by one for the leading pad).
-            start = last - entry[2]
-            if not text[start].isupper() and not text[start].isdigit():
-                continue
-            end = last - 1
-            if start < frontier:
-                frontier = self._overlap(start, end, entry, text, mentions, blocks, sentence_starts, frontier)
-                continue
-            frontier = end
-            if not entry[7]:  # not a plain place: a not-place, an adjective phrase or "U.S."
-                if entry[0] == _NOT_PLACE:
-                    blocks.append((start, end))
-                    continue
-                if entry[0] == _PHRASE:
-                    if self._introduces_name(text, folded, end):
-                        continue  # "the North Korean capital of Pyongyang": the name, once
-                elif end < len(text) and text[end] == "." and "." in text[start:end]:
-                    end += 1  # "U.S." keeps its last full stop
-            while next_sentence <= start:
-                sentence += 1
-                next_sentence = following_starts[sentence]
-            append(new_mention(start, end, text[start:end], entry[4], sentence, entry[3], entry[5]))
-        return tuple(mentions)
+        for base, window in _windows(folded):
+            for last, key in self.automaton.iter(window):
+                # The padded key spans folded[last - width : last + 1]; the name inside it is
+                # text[start:end] (the folded copy is shifted by one for the leading pad).
+                last += base
+                start = last - key.width
+                first = text[start]
+                if not first.isupper() and not first.isdigit():
+                    continue  # "china" the porcelain, "turkey" the bird
+                if start < frontier:
+                    frontier = _overlap(matches, start, last - 1, key, frontier)
+                elif key.plain:
+                    frontier = last - 1
+                    add_start(start)
+                    add_end(frontier)
+                    add_key(key)
+                else:
+                    frontier = self._special(matches, start, last - 1, key, text, folded)
+        return matches
+
+    def _special(self, matches: _Matches, start: int, end: int, key: _Key, text: str, folded: str) -> int:
+        """Keep a not-place, an adjective phrase or a key with one-letter words ("U.S.") that
+        overlaps nothing before it, or drop it; returns the new frontier."""
+        if key.kind == _NOT_PLACE:
+            matches.blocks.append((start, end))
+            return end
+        if key.kind == _PHRASE and self._introduces_name(text, folded, end):
+            return end  # "the North Korean capital of Pyongyang": the name, once
+        frontier = end
+        if key.kind == _PLACE and end < len(text) and text[end] == "." and "." in text[start:end]:
+            end += 1  # "U.S." keeps its last full stop
+        matches.add(start, end, key)
+        return frontier
 
     def _introduces_name(self, text: str, folded: str, end: int) -> bool:
         """Whether the adjective phrase ending at ``end`` is followed by the name it
         introduces: "capital of Pyongyang", "capital, Hanoi", "border station of Dong Dang"."""
         gap = _APPOSITION.match(folded, end + 1)
         name_start = gap.end() - 1  # text offset where the name would start (its pad is there)
-        window = folded[name_start : name_start + self.max_width + 1]  # a slice: iter() copies its input
-        for last, entry in self.automaton.iter(window):
-            if last == entry[2] and entry[0] == _PLACE and text[name_start].isupper():
+        if name_start >= len(text) or not text[name_start].isupper():
+            return False
+        first_word = folded[name_start + 1 : folded.index(" ", name_start + 1)]
+        for padded_key in self.place_keys_by_first_word.get(first_word, ()):
+            if folded.startswith(padded_key, name_start):
                 return True
         return False
 
-    @staticmethod
-    def _overlap(start, end, entry, text, mentions, blocks, sentence_starts, frontier) -> int:
-        """Settle a match that overlaps earlier ones; returns the new frontier."""
-        if entry[0] == _NOT_PLACE:
-            while mentions and mentions[-1].end > start:  # a person's name is no place
-                mentions.pop()
-            blocks.append((start, end))
-            return max(frontier, end)
-        for block_start, block_end in reversed(blocks):
-            if block_end <= start:
-                break
-            if block_start < end:
-                return frontier  # inside a not-place ("Kim Il Sung Square")
-        cluster = [(start, end, entry)]
-        while mentions and mentions[-1].end > start:
-            earlier = mentions.pop()
-            ids = (earlier.place_id, *earlier.alternatives)
-            cluster.append((earlier.start, earlier.end, (_PLACE, ids, 0, earlier.confidence, ids[0], ids[1:])))
-        for kept_start, kept_end, kept in _settle(cluster):
-            sentence = max(bisect.bisect_right(sentence_starts, kept_start) - 1, 0)
-            mentions.append(_new_mention(kept_start, kept_end, text[kept_start:kept_end], kept[4], sentence,
-                                         kept[3], kept[5]))
-            frontier = max(frontier, kept_end)
-        return frontier
+
+_WINDOW = 1 << 16
+
+
+def _windows(folded: str, size: int = _WINDOW) -> Iterable[tuple[int, str]]:
+    """``(offset, piece)``: ``folded`` cut into pieces of about ``size`` characters, each
+    scanned on its own.  The automaton copies its whole input to UCS-4 first, so pieces
+    that stay in the CPU cache scan faster than one long string.
+
+    Cuts fall between two spaces: no padded key holds two spaces in a row, so no match
+    spans a cut, and no key starts at the first of the two (it would need a letter next),
+    so each piece yields exactly the matches the whole text yields there, in the same order.
+    """
+    base, length = 0, len(folded)
+    while base < length:
+        cut = folded.find("  ", base + size) + 1
+        if cut <= 0:
+            cut = length
+        yield base, folded[base:cut]
+        base = cut
+
+
+def _overlap(matches: _Matches, start: int, end: int, key: _Key, frontier: int) -> int:
+    """Settle a match that overlaps earlier ones; returns the new frontier."""
+    if key.kind == _NOT_PLACE:
+        matches.pop_overlapping(start)  # a person's name is no place
+        matches.blocks.append((start, end))
+        return max(frontier, end)
+    for block_start, block_end in reversed(matches.blocks):
+        if block_end <= start:
+            break
+        if block_start < end:
+            return frontier  # inside a not-place ("Kim Il Sung Square")
+    starts, ends, keys = matches.starts, matches.ends, matches.keys
+    if ends and ends[-1] > start and (len(ends) == 1 or ends[-2] <= start):
+        # The usual case, one match overlapped ("Vladivostok", then "Vladivostok station"):
+        # the longer stays (the earlier of two as long).
+        if (start - end, start) <= (starts[-1] - ends[-1], starts[-1]):
+            starts[-1], ends[-1], keys[-1] = start, end, key
+        return max(frontier, ends[-1])
+    for kept_start, kept_end, kept_key in _settle([(start, end, key), *matches.pop_overlapping(start)]):
+        matches.add(kept_start, kept_end, kept_key)
+        frontier = max(frontier, kept_end)
+    return frontier
+
+
+def _sentence_indexes(starts: list[int], sentences: Sequence[Sentence]) -> list[int]:
+    """The index of the sentence holding each of ``starts`` (sorted): the last sentence
+    starting at or before it (0 before the first).  A merge of the two sorted lists."""
+    following_starts = [*map(attrgetter("start"), sentences[1:]), sys.maxsize]  # where each one's successor starts
+    indexes: list[int] = []
+    add = indexes.append
+    sentence, next_start = 0, following_starts[0]
+    for start in starts:
+        while next_start <= start:
+            sentence += 1
+            next_start = following_starts[sentence]
+        add(sentence)
+    return indexes
+
+
+_MENTION_FIELDS = ("start", "end", "surface", "place_id", "sentence", "confidence", "alternatives")
+
+
+def _build_mentions(text: str, matches: _Matches, sentences: Sequence[Sentence]) -> tuple[Mention, ...]:
+    """The :class:`Mention` of each kept match, built column by column.
+
+    Place-dense corpora yield a mention every ~70 characters, and the frozen dataclass
+    ``__init__`` goes through ``object.__setattr__`` once per field (about a microsecond a
+    mention, as long as the whole automaton scan).  So the mentions are allocated in one go
+    and each field's slot is set over the whole column with ``map`` (in C, no Python frame
+    per mention).  That builds the very same ``Mention`` objects (equal, hashable, frozen
+    afterwards); when the data class has validation or a different layout, the ordinary
+    constructor is used instead.
+    """
+    starts, ends, keys = matches.starts, matches.ends, matches.keys
+    columns = (  # one iterable per field, in _MENTION_FIELDS order
+        starts,
+        ends,
+        map(text.__getitem__, map(slice, starts, ends)),
+        map(attrgetter("place_id"), keys),
+        _sentence_indexes(starts, sentences),
+        map(attrgetter("confidence"), keys),
+        map(attrgetter("alternatives"), keys),
+    )
+    if getattr(Mention, "__slots__", None) != _MENTION_FIELDS or hasattr(Mention, "__post_init__"):
+        return tuple(map(Mention, *columns))
+    mentions = tuple(map(object.__new__, repeat(Mention, len(starts))))
+    for field, column in zip(_MENTION_FIELDS, columns):
+        deque(map(getattr(Mention, field).__set__, mentions, column), maxlen=0)
+    return mentions
 
 
 def _not_places_that_can_overlap(not_places: set[str], place_keys) -> list[str]:
@@ -348,38 +462,6 @@ def _not_places_that_can_overlap(not_places: set[str], place_keys) -> list[str]:
     return kept
 
 
-def _fast_mention_factory():
-    """A constructor of :class:`Mention` that sets its slots directly.
-
-    The frozen dataclass ``__init__`` goes through ``object.__setattr__`` once per field
-    (about a microsecond per mention); place-dense corpora yield a mention every ~70 bytes,
-    so this is most of the matching time.  Setting the slot descriptors builds the very same
-    ``Mention`` (equal, hashable, frozen afterwards).  Falls back to the class when the data
-    class has validation or a different layout.
-    """
-    fields = ("start", "end", "surface", "place_id", "sentence", "confidence", "alternatives")
-    if getattr(Mention, "__slots__", None) != fields or hasattr(Mention, "__post_init__"):
-        return Mention
-    new = object.__new__
-    s0, s1, s2, s3, s4, s5, s6 = (getattr(Mention, name).__set__ for name in fields)
-
-    def make(start, end, surface, place_id, sentence, confidence=1.0, alternatives=()):
-        mention = new(Mention)
-        s0(mention, start)
-        s1(mention, end)
-        s2(mention, surface)
-        s3(mention, place_id)
-        s4(mention, sentence)
-        s5(mention, confidence)
-        s6(mention, alternatives)
-        return mention
-
-    return make
-
-
-_new_mention = _fast_mention_factory()
-
-
 def _capital_id(gazetteer, country: Place) -> str | None:
     capital_of = getattr(gazetteer, "capital_of", None)
     if capital_of is not None:
@@ -392,20 +474,20 @@ def _capital_id(gazetteer, country: Place) -> str | None:
     return country.capital if country.capital in gazetteer.places else None
 
 
-def _settle(cluster: list) -> list:
-    """The matches kept from a cluster of overlapping ``(start, end, entry)``: none that
-    overlaps a not-place, then the longest first (leftmost among equals); in text order."""
-    blocked = [c for c in cluster if c[2][0] == _NOT_PLACE]
-    picked: list = []
-    for candidate in sorted(cluster, key=lambda c: (c[0] - c[1], c[0])):
-        if candidate[2][0] == _NOT_PLACE:
-            continue
+def _longest_first(match: tuple[int, int, _Key]) -> tuple[int, int]:
+    """Sort key of ``(start, end, key)`` matches: the longest first, the leftmost among equals."""
+    return (match[0] - match[1], match[0])
+
+
+def _settle(cluster: list[tuple[int, int, _Key]]) -> list[tuple[int, int, _Key]]:
+    """The place matches kept from a cluster of overlapping ``(start, end, key)`` (none of
+    them a not-place): the longest first (leftmost among equals), in text order."""
+    picked: list[tuple[int, int, _Key]] = []
+    for candidate in sorted(cluster, key=_longest_first):
         start, end = candidate[0], candidate[1]
-        if any(start < b[1] and b[0] < end for b in blocked):
-            continue
         if all(end <= p[0] or p[1] <= start for p in picked):
             picked.append(candidate)
-    return sorted(picked, key=lambda c: c[0])
+    return sorted(picked)
 
 
 class _Intervals:

@@ -153,6 +153,55 @@ def test_matcher_is_built_once_per_gazetteer(mini):
     assert matcher_for(mini) is matcher_for(mini)
 
 
+def test_adjective_phrase_at_the_very_end_of_the_text(mini):
+    # The look for a name after the phrase runs off the end of the text: no name, the phrase stays.
+    for text in ("They reached the Chinese border", "They reached the Vietnamese capital of",
+                 "They reached the Vietnamese capital of "):
+        assert [surface for surface, _ in found(text, mini)] == [text.split("the ")[1].split(" of")[0]]
+
+
+def test_overlapping_names_keep_the_longest(mini):
+    # Each kind of cluster: a longer name after a shorter one, a not-place after a place,
+    # and a place inside a not-place.
+    text = "Metropole Hotel. Kim Il Sung Square. Ulan-Ude, Ulan Ude, Ulan. Hoan Kiem lake."
+    mentions = mentions_of(text, mini)
+    assert_offsets_exact(text, mentions)
+    surfaces = [m.surface for m in mentions]
+    assert "Metropole Hotel" in surfaces and "Metropole" not in surfaces
+    assert not any("Kim" in surface or "Square" in surface for surface in surfaces)
+    assert "Hoan Kiem lake" in surfaces
+
+
+def test_mentions_are_ordinary_frozen_mentions(mini):
+    # Mentions are built column by column; they must equal, hash and freeze like ones built
+    # with the constructor.
+    import dataclasses
+
+    text = "Kim left Pyongyang for Hanoi via Dandong."
+    for m in mentions_of(text, mini):
+        twin = Mention(m.start, m.end, m.surface, m.place_id, m.sentence, m.confidence, m.alternatives)
+        assert type(m) is Mention and m == twin and hash(m) == hash(twin) and repr(m) == repr(twin)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            m.start = 0
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_scanning_in_pieces_finds_what_one_scan_finds(mini, data):
+    from routemap.places import _windows
+
+    text = "".join(data.draw(st.lists(st.sampled_from(
+        ["Ulan-Ude", "Kim Il Sung Square", "Metropole Hotel", "china", "U.S.", "Vietnamese capital", " of ",
+         " ", "  ", ", ", ".\n\n", "’s", "Hà Nội", "Tour de France"]), max_size=40)))
+    folded = f" {fold_text(text)} "
+    automaton = matcher_for(mini).automaton
+    size = data.draw(st.integers(1, 40))
+    pieces = list(_windows(folded, size))
+    assert "".join(piece for _, piece in pieces) == folded
+    in_pieces = [(base + last, key) for base, piece in pieces for last, key in automaton.iter(piece)]
+    assert in_pieces == list(automaton.iter(folded))
+
+
 def test_ambiguous_names_keep_alternatives():
     from routemap.gazetteer import Gazetteer
     from routemap.models import Place
