@@ -1469,40 +1469,14 @@ def save_map(fmap: folium.Map, path: str | os.PathLike) -> None:
 
 
 def _claim_properties(report: Report, result: ClaimResult) -> dict:
-    claim, quantity = result.claim, result.claim.quantity
-    article = report.article
+    """The claim as in the JSON report, with its article and the sentence that states it."""
+    from routemap.report import claim_to_dict
+
+    article, quantity = report.article, result.claim.quantity
     sentence = (
         article.sentence_text(quantity.sentence) if 0 <= quantity.sentence < len(article.sentences) else None
     )
-    return {
-        "source": article.source,
-        "text": quantity.text,
-        "kind": quantity.kind,
-        "value": quantity.value,
-        "unit": quantity.unit,
-        "low": quantity.low,
-        "high": quantity.high,
-        "hedge": quantity.hedge,
-        "from": claim.from_id,
-        "to": claim.to_id,
-        "mode": claim.mode,
-        "within": claim.within,
-        "round_trip": claim.round_trip,
-        "sentence": sentence,
-        "verdict": result.verdict,
-        "explanation": result.explanation,
-        "checks": [
-            {
-                "basis": c.basis,
-                "expected": c.expected,
-                "unit": c.unit,
-                "ratio": c.ratio,
-                "verdict": c.verdict,
-                "note": c.note,
-            }
-            for c in result.checks
-        ],
-    }
+    return {"source": article.source, **claim_to_dict(result), "sentence": sentence}
 
 
 def _lonlat(point: tuple[float, float]) -> list[float]:

@@ -29,7 +29,8 @@ from typing import Any, Iterable
 from routemap.errors import RoutemapError
 from routemap.models import Check, ClaimResult, Leg, Place, Report, Route
 
-__all__ = ["SCHEMA_RESOURCE", "report_to_dict", "report_schema", "print_table", "verdict_counts"]
+__all__ = [
+    "claim_to_dict","SCHEMA_RESOURCE", "report_to_dict", "report_schema", "print_table", "verdict_counts"]
 
 SCHEMA_RESOURCE = "schema/report.schema.json"
 """Where the JSON Schema of :func:`report_to_dict` lives inside the package."""
@@ -97,7 +98,8 @@ def _check_dict(check: Check) -> dict[str, Any]:
     }
 
 
-def _claim_dict(result: ClaimResult) -> dict[str, Any]:
+def claim_to_dict(result: ClaimResult) -> dict[str, Any]:
+    """One claim as in the JSON contract (``claims`` items)."""
     claim, quantity = result.claim, result.claim.quantity
     return {
         "text": quantity.text,
@@ -131,7 +133,7 @@ def report_to_dict(report: Report, gazetteer) -> dict[str, Any]:
         "date": article.date,
         "places": [_place_dict(place, mentions.get(place.id, [])) for place in report.places],
         "legs": [_leg_dict(leg, route, gazetteer) for leg, route in report.legs],
-        "claims": [_claim_dict(result) for result in report.results],
+        "claims": [claim_to_dict(result) for result in report.results],
     }
 
 

@@ -3,13 +3,11 @@ with their spans in the text and the leg (from, to, mode) each is tied to."""
 
 from __future__ import annotations
 
-import json
-import sys
 from typing import Any
 
 import click
 
-from routemap.cli.options import each_usable, table_console, fail_cleanly, format_option, gazetteer_option, load_gazetteer_from_options, world_option
+from routemap.cli.options import fail_cleanly, print_results, format_option, gazetteer_option, load_gazetteer_from_options, world_option
 
 __all__ = ["claims", "article_claims_dict"]
 
@@ -129,22 +127,10 @@ def claims(files: tuple[str, ...], gazetteer_path: str | None, no_world: bool, o
     from routemap.reading import read_document
 
     gazetteer = load_gazetteer_from_options(gazetteer_path, no_world)
-    results: list[dict[str, Any]] = []
-    failed: list[str] = []
-    console = None
-    if output_format == "table":
-        console = table_console()
+
     def claims_of(path: str) -> dict[str, Any]:
         article = build_article(read_document(path), gazetteer)
         article_claims = build_claims(article, find_quantities(article), gazetteer)
         return article_claims_dict(article, article_claims, build_itinerary(article, article_claims, gazetteer))
 
-    for _, result in each_usable(files, claims_of, failed):
-        if console is not None:
-            _print_table(result, console)
-        else:
-            results.append(result)
-    if output_format == "json":
-        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
-    if failed:
-        sys.exit(2)
+    print_results(files, claims_of, _print_table, output_format)

@@ -19,6 +19,7 @@ __all__ = [
     "describe_problem",
     "each_usable",
     "table_console",
+    "print_results",
 ]
 
 gazetteer_option = click.option(
@@ -58,6 +59,30 @@ def table_console():
 
     tty = sys.stdout.isatty()
     return Console(width=None if tty else 120, no_color=not tty, highlight=False)
+
+
+def print_results(
+    files: Iterable[str],
+    work: Callable[[str], dict[str, Any]],
+    print_table: Callable[[dict[str, Any], Any], None],
+    output_format: str,
+) -> None:
+    """Run ``work`` on each file and print its result: a table per file as it comes, or one
+    JSON array at the end; exit 2 when a file could not be used (the others still print)."""
+    import json
+
+    console = table_console() if output_format == "table" else None
+    failed: list[str] = []
+    results = []
+    for _, result in each_usable(files, work, failed):
+        if console is not None:
+            print_table(result, console)
+        else:
+            results.append(result)
+    if output_format == "json":
+        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
+    if failed:
+        sys.exit(2)
 
 
 def each_usable(paths: Iterable[str], work: Callable[[str], T], failed: list[str]) -> Iterator[tuple[str, T]]:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from typing import Any
 
 import click
 
-from routemap.cli.options import each_usable, table_console, fail_cleanly, format_option, gazetteer_option, load_gazetteer_from_options, world_option
+from routemap.cli.options import fail_cleanly, print_results, format_option, gazetteer_option, load_gazetteer_from_options, world_option
 
 __all__ = ["places", "article_places_dict"]
 
@@ -78,20 +76,8 @@ def places(files: tuple[str, ...], gazetteer_path: str | None, no_world: bool, o
     from routemap.reading import read_document
 
     gazetteer = load_gazetteer_from_options(gazetteer_path, no_world)
-    results: list[dict[str, Any]] = []
-    failed: list[str] = []
-    console = None
-    if output_format == "table":
-        console = table_console()
+
     def places_of(path: str) -> dict[str, Any]:
         return article_places_dict(build_article(read_document(path), gazetteer), gazetteer)
 
-    for _, result in each_usable(files, places_of, failed):
-        if console is not None:
-            _print_table(result, console)
-        else:
-            results.append(result)
-    if output_format == "json":
-        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
-    if failed:
-        sys.exit(2)
+    print_results(files, places_of, _print_table, output_format)
