@@ -55,7 +55,9 @@ import threading
 import unicodedata
 import zlib
 from array import array
+from collections import deque
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -359,9 +361,10 @@ def _curated_tables_digest() -> str:
 
 WORD = re.compile(r"(?P<word> [^\W\d_]+ (?: ['’] [^\W\d_]+ )* )", re.VERBOSE)
 # A capitalised word that may begin a name (not after a letter, apostrophe or hyphen).
+# (The look-behind comes after the first letter: a pattern that begins with a class of
+# letters lets the regex engine skip ahead to them, twice as fast as trying every offset.)
 CAPITALISED_WORD = re.compile(
-    r"""(?<! [\w'’\-] )
-        (?P<word> [A-Z\u00C0-\u00D6\u00D8-\u00DE\u0100-\u024F] [^\W\d_]* (?: ['’] [^\W\d_]+ )* )""",
+    r"""(?P<word> [A-Z\u00C0-\u00D6\u00D8-\u00DE\u0100-\u024F] (?<! [\w'’\-]. ) [^\W\d_]* (?: ['’] [^\W\d_]+ )* )""",
     re.VERBOSE,
 )
 # Between two words of one name: one space or one hyphen (or ". " after an abbreviation).
@@ -1180,10 +1183,18 @@ class WorldLayer:
                 accepted.append(cand)
 
         twins = _gazetteer_memo(gazetteer, ("twins", str(self.path)))
-        mentions = []
-        for cand in sorted(accepted, key=lambda c: c.span.start):
-            mentions.append(self._mention(cand, gazetteer, look, twins))
-        return tuple(mentions)
+        accepted.sort(key=_candidate_start)
+        readings: dict[tuple[str, int], tuple[str, float, tuple[str, ...]]] = {}  # (surface, id(scores)) -> fields
+        place_ids, confidences, alternatives = [], [], []
+        for cand in accepted:
+            reading = (cand.surface, id(cand.scores))  # (the scores of one reading are one tuple)
+            fields = readings.get(reading)
+            if fields is None:
+                fields = readings[reading] = self._mention_fields(cand, gazetteer, look, twins)
+            place_ids.append(fields[0])
+            confidences.append(fields[1])
+            alternatives.append(fields[2])
+        return _build_mentions(accepted, place_ids, confidences, alternatives)
 
     def _candidate(
         self, text: str, span: _Span, surface: str, sentence_starts: list[int], person_words: set[str],
@@ -1329,7 +1340,7 @@ class WorldLayer:
         if decided is not None:
             cand.chosen, cand.score, cand.scores = decided
             return
-        scored: list[tuple[float, int]] = []
+        ranked: list[tuple[float, int, int]] = []  # (-score, -population, index): best first when sorted
         top_count = max(countries.values(), default=1)
         capitals = tables.capitals
         admin1s, lats, lons, pops = look.admin1, look.lat, look.lon, look.pop
@@ -1371,10 +1382,10 @@ class WorldLayer:
                     if regions and admin1s[idx] in regions:
                         score += 1.0  # in a state or province the article names
                 if anchors:
-                    nearest = nearest_cache.get(idx)
-                    if nearest is None:
-                        nearest = nearest_cache[idx] = _nearest_other_km(lats[idx], lons[idx], anchors)
-                    score += 1.5 if nearest <= 500 else 0.75 if nearest <= 1500 else 0.0
+                    bonus = nearest_cache.get(idx)
+                    if bonus is None:
+                        bonus = nearest_cache[idx] = _nearness_bonus(lats[idx], lons[idx], anchors)
+                    score += bonus
             if locative:
                 score += 1.5
             if sentence_initial:
@@ -1383,12 +1394,13 @@ class WorldLayer:
                 score -= 1.0
             elif given_weak:
                 score -= 1.5
-            scored.append((score, idx))
-        if not scored:
+            ranked.append((-score, -pop, idx))
+        if not ranked:
             cand.chosen = -1
             nearest_cache[reading] = (-1, 0.0, ())
             return
-        scored.sort(key=lambda t: (-t[0], -pops[t[1]], t[1]))
+        ranked.sort()
+        scored = [(-negated, idx) for negated, _, idx in ranked]  # (negating twice gives the very float back)
         best_score, best = scored[0]
         if given_weak and pops[best] < 100_000:
             threshold += 1.0
@@ -1418,7 +1430,8 @@ class WorldLayer:
             found = look.priors[code] = (idx, kind, look.cc[idx], pop, prior)
         return found
 
-    def _mention(self, cand: _Candidate, gazetteer: Any, look: _Lookup, twins: dict) -> Mention:
+    def _mention_fields(self, cand: _Candidate, gazetteer: Any, look: _Lookup, twins: dict) -> tuple[str, float, tuple[str, ...]]:
+        """The place id, confidence and alternatives of an accepted candidate's mention."""
         best = cand.chosen
         place_id = self._curated_twin(best, cand.surface, gazetteer, look, twins) or f"gn:{look.gid[best]}"
         margin = cand.scores[0][0] - cand.scores[1][0] if len(cand.scores) > 1 else 3.0
@@ -1429,10 +1442,7 @@ class WorldLayer:
             alt = self._curated_twin(idx, cand.surface, gazetteer, look, twins) or f"gn:{look.gid[idx]}"
             if alt != place_id and alt not in alternatives:
                 alternatives.append(alt)
-        return Mention(
-            start=cand.span.start, end=cand.span.end, surface=cand.surface, place_id=place_id,
-            sentence=cand.sentence, confidence=confidence, alternatives=tuple(alternatives),
-        )
+        return place_id, confidence, tuple(alternatives)
 
     @staticmethod
     def _curated_twin(idx: int, surface: str, gazetteer: Any, look: _Lookup, twins: dict) -> str | None:
@@ -1524,6 +1534,65 @@ def _nearest_other_km(lat: float, lon: float, anchors: Sequence[tuple[float, flo
         if 8.1e-5 <= d2 < nearest2:  # 1 km is about 0.009 degrees
             nearest2 = d2
     return math.sqrt(nearest2) * 111.195
+
+
+def _candidate_start(cand: _Candidate) -> int:
+    return cand.span.start
+
+
+_MENTION_FIELDS = ("start", "end", "surface", "place_id", "sentence", "confidence", "alternatives")
+
+
+def _build_mentions(
+    accepted: Sequence[_Candidate], place_ids: Sequence[str], confidences: Sequence[float],
+    alternatives: Sequence[tuple[str, ...]],
+) -> tuple[Mention, ...]:
+    """The :class:`Mention` of each accepted candidate, built column by column (as
+    :func:`routemap.places._build_mentions` does: the frozen data class's ``__init__`` costs
+    a Python call and a ``object.__setattr__`` per field; here the objects are allocated in
+    one go and each field's slot is set over the whole column in C).  Falls back on the
+    ordinary constructor when the data class has validation or another layout."""
+    spans = [cand.span for cand in accepted]
+    columns = (
+        [span.start for span in spans],
+        [span.end for span in spans],
+        [cand.surface for cand in accepted],
+        place_ids,
+        [cand.sentence for cand in accepted],
+        confidences,
+        alternatives,
+    )
+    if getattr(Mention, "__slots__", None) != _MENTION_FIELDS or hasattr(Mention, "__post_init__"):
+        return tuple(map(Mention, *columns))
+    mentions = tuple(map(object.__new__, repeat(Mention, len(accepted))))
+    for field, column in zip(_MENTION_FIELDS, columns):
+        deque(map(getattr(Mention, field).__set__, mentions, column), maxlen=0)
+    return mentions
+
+
+NEAR_KM, REGION_KM = 500.0, 1500.0
+# Squared degrees surely within NEAR_KM (a hair inside, so that rounding cannot disagree
+# with ``math.sqrt(d2) * 111.195 <= NEAR_KM``).
+_SURELY_NEAR_DEG2 = (NEAR_KM / 111.195) ** 2 * (1.0 - 1e-9)
+
+
+def _nearness_bonus(lat: float, lon: float, anchors: Sequence[tuple[float, float]]) -> float:
+    """The score for nearness: 1.5 when the nearest other anchor (:func:`_nearest_other_km`)
+    is within NEAR_KM, 0.75 within REGION_KM, else 0; stops at the first anchor surely
+    near enough (what :func:`_nearest_other_km` then gives is the same bonus)."""
+    nearest2 = 1e18
+    coslat = math.cos(math.radians(lat))
+    surely_near = _SURELY_NEAR_DEG2
+    for a_lat, a_lon in anchors:
+        dy = a_lat - lat
+        dx = (a_lon - lon + 180.0) % 360.0 - 180.0
+        d2 = dy * dy + dx * dx * coslat * coslat
+        if 8.1e-5 <= d2 < nearest2:  # 1 km is about 0.009 degrees
+            if d2 <= surely_near:
+                return 1.5
+            nearest2 = d2
+    nearest = math.sqrt(nearest2) * 111.195
+    return 1.5 if nearest <= NEAR_KM else 0.75 if nearest <= REGION_KM else 0.0
 
 
 _ACRONYMS: dict[str, bool] = {}

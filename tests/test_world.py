@@ -443,3 +443,43 @@ def test_gazetteer_find_shows_both_layers_and_a_yaml_entry(cache_dir, world):
 
     alone = runner.invoke(main, ["gazetteer", "find", "Broken Hill", "--no-world"], env={"ROUTEMAP_CACHE_DIR": str(cache_dir)})
     assert alone.exit_code == 0 and "GeoNames" not in alone.output
+
+
+def test_capitalised_words_match_the_look_behind_first_pattern():
+    """CAPITALISED_WORD puts its look-behind after the first letter (for speed): it finds
+    the words a pattern with the look-behind first finds."""
+    import re
+
+    from routemap import world as w
+
+    plain = re.compile(r"(?<![\w'’\-])(?P<word>[A-Z\u00C0-\u00D6\u00D8-\u00DE\u0100-\u024F][^\W\d_]*(?:['’][^\W\d_]+)*)")
+    for text in _tricky_texts() + ["Ōita-Ōsaka x'Y O’Neil’s ǅemal -Kim 'Kim Kim"]:
+        assert [m.span() for m in w.CAPITALISED_WORD.finditer(text)] == [m.span() for m in plain.finditer(text)], text
+
+
+def test_nearness_bonus_follows_the_nearest_distance():
+    import random
+
+    from routemap import world as w
+
+    rng = random.Random(7)
+    for _ in range(2000):
+        lat, lon = rng.uniform(-80, 80), rng.uniform(-180, 180)
+        anchors = [(lat + rng.uniform(-20, 20), lon + rng.uniform(-25, 25)) for _ in range(rng.randint(0, 6))]
+        nearest = w._nearest_other_km(lat, lon, anchors)
+        expected = 1.5 if nearest <= 500 else 0.75 if nearest <= 1500 else 0.0
+        assert w._nearness_bonus(lat, lon, anchors) == expected
+
+
+def test_mentions_built_in_bulk_equal_constructed_ones(world_gazetteer):
+    from routemap.models import Mention
+    from routemap.places import find_mentions
+
+    text = "Mr Kim left Pyongyang for Hanoi by train, through Dandong and Nanning, then Orange, in Texas."
+    mentions = find_mentions(text, sentences_of(text), world_gazetteer)
+    assert mentions
+    for m in mentions:
+        rebuilt = Mention(start=m.start, end=m.end, surface=m.surface, place_id=m.place_id,
+                          sentence=m.sentence, confidence=m.confidence, alternatives=m.alternatives)
+        assert m == rebuilt and hash(m) == hash(rebuilt)
+        assert text[m.start:m.end] == m.surface
