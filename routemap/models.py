@@ -33,6 +33,7 @@ __all__ = [
     "Sentence",
     "Mention",
     "Article",
+    "mentions_from_columns",
     "Quantity",
     "Claim",
     "Leg",
@@ -141,6 +142,29 @@ class Mention:
     sentence: int
     confidence: float = 1.0
     alternatives: tuple[str, ...] = ()
+
+
+_MENTION_FIELDS = ("start", "end", "surface", "place_id", "sentence", "confidence", "alternatives")
+
+
+def mentions_from_columns(*columns) -> tuple[Mention, ...]:
+    """Many :class:`Mention` objects from one sequence per field, in field order.
+
+    Equal to ``tuple(map(Mention, *columns))`` but several times faster for the tens of
+    thousands of mentions a long text has: the objects are made first and each field is then
+    set over all of them (the frozen dataclass's ``__init__`` sets fields one call at a time).
+    Falls back to the constructor if :class:`Mention` ever changes layout.
+    """
+    from collections import deque
+    from itertools import repeat
+
+    if getattr(Mention, "__slots__", None) != _MENTION_FIELDS or hasattr(Mention, "__post_init__"):
+        return tuple(map(Mention, *columns))
+    columns = [list(column) for column in columns]
+    mentions = tuple(map(object.__new__, repeat(Mention, len(columns[0]) if columns else 0)))
+    for name, column in zip(_MENTION_FIELDS, columns):
+        deque(map(getattr(Mention, name).__set__, mentions, column), maxlen=0)
+    return mentions
 
 
 @dataclass(frozen=True, slots=True)

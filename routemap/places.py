@@ -38,15 +38,13 @@ import sys
 import threading
 import unicodedata
 import weakref
-from collections import deque
 from collections.abc import Iterable, Sequence
-from itertools import repeat
 from operator import attrgetter
 from typing import NamedTuple
 
 import ahocorasick
 
-from routemap.models import Article, Document, Mention, Place, Sentence
+from routemap.models import Article, Document, Mention, Place, Sentence, mentions_from_columns
 from routemap.reading import document_from_text, split_sentences
 
 __all__ = [
@@ -405,9 +403,6 @@ def _sentence_indexes(starts: list[int], sentences: Sequence[Sentence]) -> list[
     return indexes
 
 
-_MENTION_FIELDS = ("start", "end", "surface", "place_id", "sentence", "confidence", "alternatives")
-
-
 def _build_mentions(text: str, matches: _Matches, sentences: Sequence[Sentence]) -> tuple[Mention, ...]:
     """The :class:`Mention` of each kept match, built column by column.
 
@@ -420,7 +415,7 @@ def _build_mentions(text: str, matches: _Matches, sentences: Sequence[Sentence])
     constructor is used instead.
     """
     starts, ends, keys = matches.starts, matches.ends, matches.keys
-    columns = (  # one iterable per field, in _MENTION_FIELDS order
+    columns = (  # one iterable per field, in Mention's field order
         starts,
         ends,
         map(text.__getitem__, map(slice, starts, ends)),
@@ -429,12 +424,7 @@ def _build_mentions(text: str, matches: _Matches, sentences: Sequence[Sentence])
         map(attrgetter("confidence"), keys),
         map(attrgetter("alternatives"), keys),
     )
-    if getattr(Mention, "__slots__", None) != _MENTION_FIELDS or hasattr(Mention, "__post_init__"):
-        return tuple(map(Mention, *columns))
-    mentions = tuple(map(object.__new__, repeat(Mention, len(starts))))
-    for field, column in zip(_MENTION_FIELDS, columns):
-        deque(map(getattr(Mention, field).__set__, mentions, column), maxlen=0)
-    return mentions
+    return mentions_from_columns(*columns)
 
 
 def _not_places_that_can_overlap(not_places: set[str], place_keys) -> list[str]:

@@ -55,16 +55,14 @@ import threading
 import unicodedata
 import zlib
 from array import array
-from collections import deque
 from dataclasses import dataclass
-from itertools import repeat
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from routemap.errors import RoutemapError, UnknownPlaceError
 from routemap.gazetteer import APOSTROPHES, EXTRA_LETTERS
 from routemap.geo import haversine_km
-from routemap.models import Mention, Place, Sentence
+from routemap.models import Mention, Place, Sentence, mentions_from_columns
 
 __all__ = [
     "ATTRIBUTION",
@@ -1540,9 +1538,6 @@ def _candidate_start(cand: _Candidate) -> int:
     return cand.span.start
 
 
-_MENTION_FIELDS = ("start", "end", "surface", "place_id", "sentence", "confidence", "alternatives")
-
-
 def _build_mentions(
     accepted: Sequence[_Candidate], place_ids: Sequence[str], confidences: Sequence[float],
     alternatives: Sequence[tuple[str, ...]],
@@ -1562,12 +1557,7 @@ def _build_mentions(
         confidences,
         alternatives,
     )
-    if getattr(Mention, "__slots__", None) != _MENTION_FIELDS or hasattr(Mention, "__post_init__"):
-        return tuple(map(Mention, *columns))
-    mentions = tuple(map(object.__new__, repeat(Mention, len(accepted))))
-    for field, column in zip(_MENTION_FIELDS, columns):
-        deque(map(getattr(Mention, field).__set__, mentions, column), maxlen=0)
-    return mentions
+    return mentions_from_columns(*columns)
 
 
 NEAR_KM, REGION_KM = 500.0, 1500.0
