@@ -40,6 +40,7 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
 from routemap.errors import RoutemapError
 from routemap.models import Document
+from routemap.report import dumps_json
 
 __all__ = [
     "ARTICLE_SUFFIXES",
@@ -411,7 +412,7 @@ def _process_item(item: BatchItem, config: _WorkerConfig) -> ArticleOutcome:
     except Exception as exc:  # a bug must not stop a corpus run: report it on the article's line
         log.debug("internal error on %s", where, exc_info=True)
         return _error_outcome(item.source, f"{where}: internal error: {type(exc).__name__}: {exc}")
-    line = json.dumps(record, ensure_ascii=False)
+    line = dumps_json(record)
     return ArticleOutcome(source=item.source, line=line, claims=claims, inconsistent=inconsistent)
 
 

@@ -286,7 +286,7 @@ def _route_reference(route: Route, label: str) -> _Reference:
 
 def _journey_reference(parts: Sequence[_Reference], label: str) -> _Reference:
     if len(parts) == 1:
-        return dataclasses.replace(parts[0], label=label)
+        return parts[0] if parts[0].label == label else dataclasses.replace(parts[0], label=label)
     by_country: dict[str, float] = {}
     for part in parts:
         for country, km in part.km_by_country.items():
@@ -521,8 +521,13 @@ def _fmt_range(low: float, high: float, unit: str) -> str:
 
 
 def _stated(q: Quantity) -> str:
-    text = " ".join(q.text.split())
-    return text
+    """The figure as written, its whitespace collapsed ("680km", "about 20 hours")."""
+    return _collapsed(q.text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _collapsed(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _figure(q: Quantity) -> str:
@@ -811,20 +816,28 @@ def _speed_interval(km_low: float, km_high: float, duration: Tolerance) -> tuple
     return slowest, fastest
 
 
-def _implied_speed_check(basis: str, km: float, km_low: float, km_high: float, duration: Quantity, compare_with: tuple[float, float], against: str) -> Check:
+def _implied_speed_check(basis: str, km: float, km_low: float, km_high: float, duration: Quantity, compare_with: tuple[float, float], against: str,
+                         *, expected: float | None = None, ratio_to: float | None = None) -> Check:
+    """km over a stated duration against an interval of speeds (``compare_with``).  The
+    check's expected figure is the implied speed unless ``expected`` is given; its ratio is
+    the implied speed over ``ratio_to``, or ``ratio_to`` over the implied speed when
+    ``expected`` is not given (none when ``ratio_to`` is ``None``)."""
     dur = tolerance(duration)
     interval = _speed_interval(km_low, km_high, dur)
     speed = km / duration.nominal if duration.nominal else math.inf
     ok = supports(interval, compare_with)
     note = f"{_fmt(km, 'km')} / {_stated(duration)} = {_fmt(speed, 'km/h')} (range {_fmt_range(*interval, 'km/h')}) vs {against} {_fmt_range(*compare_with, 'km/h')}"
-    return Check(basis, _round(speed), "km/h", None, _verdict(ok), note)
+    if expected is not None:
+        return Check(basis, expected, "km/h", _ratio(speed, ratio_to) if ratio_to is not None else None, _verdict(ok), note)
+    shown = _round(speed)
+    return Check(basis, shown, "km/h", _ratio(ratio_to, shown) if ratio_to is not None else None, _verdict(ok), note)
 
 
-def _plausibility_check(speed_low: float, speed_high: float, nominal: float, mode: str, label: str) -> Check:
+def _plausibility_check(speed_low: float, speed_high: float, nominal: float, mode: str, label: str, basis: str | None = None) -> Check:
     plausible = _plausible(mode)
     ok = supports((speed_low, speed_high), plausible)
     note = f"{label} {_fmt_range(speed_low, speed_high, 'km/h')} vs plausible for {mode} {_fmt_range(*plausible, 'km/h')}"
-    return Check(f"plausible speed for {mode}", _round(nominal), "km/h", None, _verdict(ok), note)
+    return Check(basis or f"plausible speed for {mode}", _round(nominal), "km/h", None, _verdict(ok), note)
 
 
 def _check_duration(claim: Claim, ctx: _Context) -> ClaimResult:
@@ -854,8 +867,7 @@ def _check_duration(claim: Claim, ctx: _Context) -> ClaimResult:
         interval = _speed_interval(reference.km_low, reference.km_high, dur)
         speed = reference.km / q.nominal if q.nominal else math.inf
         if plausible:
-            check = _plausibility_check(interval[0], interval[1], speed, mode, f"implied speed over the {basis_name}")
-            check = dataclasses.replace(check, basis=f"implied speed ({basis_name})", note=check.note)
+            check = _plausibility_check(interval[0], interval[1], speed, mode, f"implied speed over the {basis_name}", f"implied speed ({basis_name})")
             checks.append(check)
             decisive.append(check)
             fit = "plausible" if check.verdict == CONSISTENT else "implausible"
@@ -868,8 +880,8 @@ def _check_duration(claim: Claim, ctx: _Context) -> ClaimResult:
         for speed_claim in stated_speeds:
             sq = speed_claim.quantity
             accepted = tolerance(sq)
-            check = _implied_speed_check("stated speed", reference.km, reference.km_low, reference.km_high, q, (accepted.low, accepted.high), f"stated {_stated(sq)}")
-            check = dataclasses.replace(check, expected=_round(sq.nominal), ratio=_ratio(speed, sq.nominal))
+            check = _implied_speed_check("stated speed", reference.km, reference.km_low, reference.km_high, q, (accepted.low, accepted.high), f"stated {_stated(sq)}",
+                                         expected=_round(sq.nominal), ratio_to=sq.nominal)
             checks.append(check)
             decisive.append(check)
             (compatible if check.verdict == CONSISTENT else unlike).append(_figure(sq))
@@ -879,8 +891,7 @@ def _check_duration(claim: Claim, ctx: _Context) -> ClaimResult:
         interval = _speed_interval(dq.low, dq.high or dq.low, dur)
         speed = dq.nominal / q.nominal if q.nominal else math.inf
         if plausible:
-            check = _plausibility_check(interval[0], interval[1], speed, mode, f"{_stated(dq)} / {_stated(q)}")
-            check = dataclasses.replace(check, basis="implied speed (stated distance)")
+            check = _plausibility_check(interval[0], interval[1], speed, mode, f"{_stated(dq)} / {_stated(q)}", "implied speed (stated distance)")
         else:
             check = Check("implied speed (stated distance)", _round(speed), "km/h", None, UNVERIFIABLE, f"{_stated(dq)} / {_stated(q)}")
         checks.append(check)
@@ -943,8 +954,8 @@ def _check_speed(claim: Claim, ctx: _Context) -> ClaimResult:
         reference, ids = ctx.journey(duration_claim if not (claim.from_id and claim.to_id) else claim)
         route_check = None
         if reference is not None and reference.km > 0:
-            route_check = _implied_speed_check(f"implied speed ({reference.check_basis})", reference.km, reference.km_low, reference.km_high, dq, (accepted.low, accepted.high), f"stated {_stated(q)}")
-            route_check = dataclasses.replace(route_check, ratio=_ratio(q.nominal, route_check.expected))
+            route_check = _implied_speed_check(f"implied speed ({reference.check_basis})", reference.km, reference.km_low, reference.km_high, dq, (accepted.low, accepted.high), f"stated {_stated(q)}",
+                                               ratio_to=q.nominal)
             checks.append(route_check)
             decisive.append(route_check)
             mode = mode or reference.mode

@@ -11,7 +11,7 @@ import pytest
 
 from routemap.checks import check_claims
 from routemap.models import Article, Claim, Itinerary, Leg, Mention, Report, Sentence
-from routemap.report import print_table, report_schema, report_to_dict, verdict_counts
+from routemap.report import dumps_json, print_table, report_schema, report_to_dict, verdict_counts
 
 from test_checks import GAZ, PLACES, fake_route, q  # hand-made places and routes
 from test_pipeline import HANOI_TEXT, VLADIVOSTOK_TEXT, analyse_text
@@ -153,3 +153,19 @@ def test_every_place_id_in_the_json_is_in_its_places(gazetteer, examples_dir):
         referenced = {leg[end] for leg in data["legs"] for end in ("from", "to")}
         referenced |= {claim[end] for claim in data["claims"] for end in ("from", "to") if claim[end]}
         assert referenced <= known, (path.name, referenced - known)
+
+
+def test_dumps_json_is_the_same_data_as_json_dumps(hand_report, gazetteer):
+    data = report_to_dict(analyse_text(VLADIVOSTOK_TEXT, gazetteer), gazetteer)
+    line = dumps_json(data)
+    assert "\n" not in line  # one JSON Lines record
+    assert json.loads(line) == json.loads(json.dumps(data))
+    pretty = dumps_json(data, indent=True)
+    assert pretty.startswith('{\n  "')
+    assert json.loads(pretty) == json.loads(line)
+
+
+def test_dumps_json_keeps_characters_and_writes_no_invalid_json():
+    line = dumps_json({"text": "Đồng Đăng – 平壤", "ratio": float("nan"), "km": float("inf")})
+    assert "Đồng Đăng – 平壤" in line  # UTF-8 as it is, not \\u escapes
+    assert json.loads(line) == {"text": "Đồng Đăng – 平壤", "ratio": None, "km": None}

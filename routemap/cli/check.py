@@ -37,8 +37,6 @@ FAIL_ON_CHOICES = ("inconsistent", "unverifiable")
 @fail_cleanly
 def check(files: tuple[str, ...], output_format: str, fail_on: tuple[str, ...], gazetteer_path: str | None, no_world: bool) -> None:
     """Check the distances, durations and speeds in articles (text or HTML; - for stdin)."""
-    import json
-
     from routemap.pipeline import analyse_path
 
     gazetteer = load_gazetteer_from_options(gazetteer_path, no_world)
@@ -50,17 +48,17 @@ def check(files: tuple[str, ...], output_format: str, fail_on: tuple[str, ...], 
 
         print_table(reports, None, gazetteer)
     else:
-        from routemap.report import report_to_dict
+        from routemap.report import dumps_json, report_to_dict
 
         objects = [report_to_dict(report, gazetteer) for report in reports]
         if output_format == "jsonl":
             for obj in objects:
-                click.echo(json.dumps(obj, ensure_ascii=False, separators=(",", ":")))
+                click.echo(dumps_json(obj))
         elif len(files) == 1:
             if objects:
-                click.echo(json.dumps(objects[0], ensure_ascii=False, indent=2))
+                click.echo(dumps_json(objects[0], indent=True))
         else:
-            click.echo(json.dumps(objects, ensure_ascii=False, indent=2))
+            click.echo(dumps_json(objects, indent=True))
 
     if unusable:
         sys.exit(2)
