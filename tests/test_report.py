@@ -156,7 +156,7 @@ def test_every_place_id_in_the_json_is_in_its_places(gazetteer, examples_dir):
 
 
 def test_dumps_json_is_the_same_data_as_json_dumps(hand_report, gazetteer):
-    data = report_to_dict(analyse_text(VLADIVOSTOK_TEXT, gazetteer), gazetteer)
+    data = report_to_dict(analyse_text(VLADIVOSTOK_TEXT, gazetteer, "vladivostok.txt"), gazetteer)
     line = dumps_json(data)
     assert "\n" not in line  # one JSON Lines record
     assert json.loads(line) == json.loads(json.dumps(data))
