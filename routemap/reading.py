@@ -23,6 +23,7 @@ This is the input edge of the pipeline.  It
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 import sys
 import unicodedata
@@ -163,6 +164,8 @@ _META_DATE_SELECTORS = (
 
 
 def _html_date(tree) -> str | None:
+    if tree.css_first("meta, time[datetime]") is None:  # most fragments: none of the selectors below can match
+        return None
     for selector in _META_DATE_SELECTORS:
         node = tree.css_first(selector)
         if node is not None and node.attributes.get("content"):
@@ -177,23 +180,31 @@ def _is_full_page(raw: str, tree) -> bool:
     return bool(_FULL_PAGE.search(raw[:5000])) and tree.css_first("nav, header, footer, article, main") is not None
 
 
-def _main_text_with_trafilatura(html: str) -> str | None:
-    """Main article text of a full page, paragraphs separated by blank lines (or None)."""
-    import trafilatura  # lazily: only full pages pay for it
+@functools.lru_cache(maxsize=1)
+def _trafilatura_options():
+    """trafilatura's options for :func:`_main_text_with_trafilatura`, built once: building them
+    per page (what ``trafilatura.extract(html, **options)`` does) reads its config file each time."""
+    from trafilatura.settings import Extractor  # lazily: only full pages pay for it
 
-    text = trafilatura.extract(
-        html,
+    return Extractor(
         output_format="txt",
-        include_comments=False,
-        include_tables=True,
-        include_links=False,
-        include_images=False,
-        deduplicate=False,
-        favor_recall=True,
+        comments=False,
+        tables=True,
+        links=False,
+        images=False,
+        dedup=False,
+        recall=True,
         # No justext/readability fallback: it loads ~34 MB of stop lists into every worker of
         # a batch run, and the selectolax path below already covers what trafilatura misses.
         fast=True,
     )
+
+
+def _main_text_with_trafilatura(html: str) -> str | None:
+    """Main article text of a full page, paragraphs separated by blank lines (or None)."""
+    import trafilatura  # lazily: only full pages pay for it
+
+    text = trafilatura.extract(html, options=_trafilatura_options())
     if not text or not text.strip():
         return None
     lines = (line.strip() for line in text.splitlines())
@@ -326,6 +337,8 @@ def _take_metadata(text: str, headline: bool = True) -> tuple[str, str | None, s
 def _clean_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", text)
+    if text.replace("\n", "").replace("\t", "").isprintable():
+        return text  # the common case, checked at C speed: no invisible or control characters
     text = _INVISIBLE.sub("", text)
     return _CONTROL.sub(" ", text)
 
@@ -410,16 +423,22 @@ def read_document(path: str | Path) -> Document:
 # ---------------------------------------------------------------------------- sentences
 
 # Candidate sentence ends: a paragraph break (blank line), or terminal punctuation with
-# optional closing quotes/brackets, followed by whitespace.  Each punctuation candidate
-# is then checked against the abbreviation rules below.
+# optional closing quotes/brackets, followed by whitespace; for the latter the lookahead
+# also reads the whitespace, any opening quotes/brackets and the first character after them
+# (the next sentence must start with a capital, a digit or a quoted word).  Each punctuation
+# candidate is then checked against the abbreviation rules below.  The pattern starts with a
+# plain character class (the first character of either kind of break) so that re skips
+# through the text in C, then tells the kinds apart with a lookbehind.
 _SENTENCE_BREAK = re.compile(
     r"""
-    (?P<paragraph> \n [ \t\r\f\v]* \n )
-  | (?P<stop> [.!?\u2026]+ ) (?P<close> [\"'\u201d\u2019\u00bb)\]]* ) (?= \s )
+    [\n.!?\u2026]
+    (?: (?<=\n) [ \t\r\f\v]* \n                                 # paragraph: blank line
+      | (?<=[.!?\u2026]) [.!?\u2026]* (?P<close> [\"'\u201d\u2019\u00bb)\]]* )   # stop + closers
+        (?= (?P<space> \s+ ) (?P<openers> [\"'\u201c\u2018\u00ab(\[\u2014\u2013-]* ) (?P<first> [\s\S] )? )
+    )
     """,
     re.VERBOSE,
 )
-_OPENERS = "\"'\u201c\u2018\u00ab([\u2014\u2013-"
 _TOKEN_OPENERS = "\"'\u201c\u2018\u00ab(["
 # Abbreviations that never end a sentence before a capitalised word.
 _ABBREVIATIONS = frozenset(
@@ -452,7 +471,7 @@ def _is_abbreviation(text: str, stop: int, next_start: int) -> bool:
         return following[:1].isdigit()
     if len(token) == 1 and token.isupper():  # an initial: "J. Smith"
         return True
-    return bool(_DOTTED_ACRONYM.match(token))  # "U.S", "U.N", "D.C"
+    return "." in token and bool(_DOTTED_ACRONYM.match(token))  # "U.S", "U.N", "D.C"
 
 
 def split_sentences(text: str) -> tuple[Sentence, ...]:
@@ -463,29 +482,23 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
     an abbreviation (``U.S.``, ``Feb.``, ``Mr.``, ``St.``, ``No. 5``, initials ...).
     """
     cuts: list[tuple[int, int]] = []  # (end of one sentence, start of the search for the next)
-    length = len(text)
     for match in _SENTENCE_BREAK.finditer(text):
-        if match.group("paragraph") is not None:
-            cuts.append((match.start(), match.end()))
+        if match.group("space") is None:  # a paragraph break
+            cuts.append(match.span())
             continue
-        end = match.end()
-        next_start = end
-        while next_start < length and text[next_start].isspace():
-            next_start += 1
-        probe = next_start
-        while probe < length and text[probe] in _OPENERS:
-            probe += 1
-        if probe >= length:
+        first = match.group("first")
+        if first is None:
             continue
-        first = text[probe]
-        if not (first.isupper() or first.isdigit() or (probe > next_start and first.isalpha())):
+        if not (first.isupper() or first.isdigit() or (match.group("openers") and first.isalpha())):
             continue
-        stop = match.start("stop")
-        if match.group("stop") == "." and _is_abbreviation(text, stop, next_start):
+        stop, close = match.start(), match.start("close")
+        next_start = match.end("space")
+        if close - stop == 1 and text[stop] == "." and _is_abbreviation(text, stop, next_start):
             continue
-        cuts.append((end, next_start))
+        cuts.append((match.end(), next_start))
     sentences: list[Sentence] = []
     position = 0
+    length = len(text)
     for cut_end, next_position in [*cuts, (length, length)]:
         start, end = position, cut_end
         while start < end and text[start].isspace():
