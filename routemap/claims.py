@@ -32,14 +32,26 @@ nearest claim before it that has one (in its sentence or the two before; a later
 its own sentence next), else to the article's main leg (origin to destination, else the
 first leg); it takes that leg's ends, and its mode when it has none.  Checks then compare
 it only with the figures of that leg.
+
+How the patterns are run (speed only; every result is the one ``finditer`` gives per
+sentence): the skeletons of an article's sentences with places, and those of its sentences
+with figures, are each joined by NUL into one lower-cased text (:class:`_Batch`).  One
+Aho–Corasick pass over it finds where each pattern's leading words occur (read off the
+compiled pattern by :func:`_leading_words`, with the ``\\b`` before and the space after
+they need), and the pattern is tried there only (:class:`_Scan`), once per article rather
+than once per sentence, and only when some sentence first needs its markers.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
+from operator import attrgetter
 from dataclasses import dataclass, replace
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
+
+import ahocorasick
 
 from routemap.errors import RoutemapError
 from routemap.models import Article, Claim, Itinerary, Leg, Mention, Place, Quantity, Sentence
@@ -86,13 +98,15 @@ _FILL_WORD = r"(?!(?:to|for|into|towards?|from|and|or|via|through|across)\b)[A-Z
 _FILL = rf"(?:(?:the|a|an)\s+)?(?:{_FILL_WORD}){{0,4}}?(?:of\s+)?,?\s*"
 _SHORT_FILL = rf"(?:(?:the|a|an)\s+)?(?:{_FILL_WORD}){{0,2}}?(?:of\s+)?,?\s*"
 
+# after the ⟨ of "⟨a⟩-⟨b⟩" (also the condition for a pair to start at a ⟨, see _Scan)
+_DASH_PAIR_REST = r"(?P<e>\d+)⟩ \s* (?: - | – | — | to ) \s* ⟨(?P<f>\d+)⟩"
 PAIR_RE = re.compile(
     rf"""
     \b from \s+ {_FILL} {_P.format(name="a")} (?! [’']s )
       (?: \s* ,? \s+ (?:[A-Za-z’'-]+\s+){{0,4}}? )?
       \s* (?: to | for | on\s+to | towards? | into ) \s+ {_SHORT_FILL} {_P.format(name="b")}
   | \b between \s+ {_SHORT_FILL} {_P.format(name="c")} \s+ and \s+ {_SHORT_FILL} {_P.format(name="d")}
-  | {_P.format(name="e")} \s* (?: - | – | — | to ) \s* {_P.format(name="f")}
+  | ⟨{_DASH_PAIR_REST}
   | \b (?: link(?:s|ed|ing)? | connect(?:s|ed|ing)? | join(?:s|ed|ing)? ) \s+ {_SHORT_FILL} {_P.format(name="g")}
       \s+ (?: and | with | to ) \s+ {_SHORT_FILL} {_P.format(name="h")}
     """,
@@ -137,13 +151,16 @@ AT_RE = re.compile(
     rf"(?=[aAiI])\b(?:at|in)\s+{_FILL}{_P.format(name='a')}(?![’']s)",
     re.IGNORECASE,
 )
+# after the comma of a clause break (also the condition for a break to start at a comma)
+_BREAK_AFTER_COMMA = r"""
+    \s* (?: (?:and\s+)?then\b | while\b | but\b | before\b | whereas\b
+          | and\s+(?=(?:the|it|they|its|their)\b) | with\b
+          | (?=(?:crossing|passing|running|winding|climbing|skirting|hugging)\b) )"""
 CLAUSE_BREAK_RE = re.compile(
-    r"""
+    rf"""
     (?=[;,ta])                      # fails fast at most positions
     (?: ;
-      | , \s* (?: (?:and\s+)?then\b | while\b | but\b | before\b | whereas\b
-               | and\s+(?=(?:the|it|they|its|their)\b) | with\b
-               | (?=(?:crossing|passing|running|winding|climbing|skirting|hugging)\b) )
+      | , {_BREAK_AFTER_COMMA}
       | \b (?: then | after\s+which ) \b )
     """,
     re.IGNORECASE | re.VERBOSE,
@@ -200,31 +217,332 @@ def mode_of_word(word: str) -> str | None:
     return match.lastgroup if match else None
 
 
+def _lower(text: str) -> str:
+    """``text`` lower-cased with the same offsets (unchanged when lower-casing would move them)."""
+    low = text.lower()
+    return low if len(low) == len(text) else text
+
+
+# ---- scanning a text for one pattern, tried only where its leading words occur
+
+
+class _Lead(NamedTuple):
+    """How a match can start: with ``word``, after a ``\\b`` (``bounded``), and with a space
+    (``\\s``) right after the word (``spaced``)."""
+
+    word: str
+    bounded: bool
+    spaced: bool
+
+
+def _leading_words(pattern: re.Pattern[str], limit: int = 4096) -> list[_Lead] | None:
+    """The literal strings one of which every match of ``pattern`` starts with, read off the
+    parsed pattern (zero-width assertions such as ``\\b`` or ``(?=...)`` skipped, a repeat
+    read as its first time round, a ``\\s`` after a word noted), none covered by a shorter
+    one, with what must come before and after them; ``None`` when a match could start with
+    anything (or the pattern uses a construct this walk does not know: the caller then tries
+    every position)."""
+    if pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        from re import _constants as sre, _parser
+
+        parsed = _parser.parse(pattern.pattern, pattern.flags)
+    except Exception:  # pragma: no cover - another Python's private parser
+        return None
+    space = object()  # stands for \s in the walk
+
+    # each walk maps a word to (bounded, whole, spaced): whole = the match so far is that
+    # word and nothing more, so the next items may follow it
+    def add(words: dict, word: str, bounded: bool, whole: bool, spaced: bool) -> None:
+        known = words.get(word)
+        words[word] = (bounded, whole, spaced) if known is None else (
+            known[0] and bounded, known[1] and whole, known[2] and spaced)
+        if len(words) > limit:
+            raise OverflowError
+
+    def item(op, arg) -> dict | object | None:
+        """The words one item of a pattern starts with (``space`` for \\s, ``None``: unknown)."""
+        if op is sre.LITERAL:
+            return {chr(arg): (False, True, False)}
+        if op is sre.IN and all(kind is sre.LITERAL for kind, _ in arg):
+            return {chr(code): (False, True, False) for _, code in arg}
+        if op is sre.IN and arg == [(sre.CATEGORY, sre.CATEGORY_SPACE)]:
+            return space
+        if op is sre.SUBPATTERN and not arg[1] & re.IGNORECASE:
+            return sequence(arg[-1])
+        if op is sre.BRANCH:
+            words: dict = {}
+            for branch in arg[1]:
+                for word, flags in sequence(branch).items():
+                    add(words, word, *flags)
+            return words
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and arg[0] >= 1:  # its first time round, then stop
+            inner = list(arg[2])
+            first = item(*inner[0]) if len(inner) == 1 else sequence(inner)
+            if first is space or first is None:
+                return first
+            return {word: (bounded, False, spaced) for word, (bounded, _, spaced) in first.items()}
+        return None
+
+    def sequence(items) -> dict:
+        words: dict = {"": (False, True, False)}
+        for op, arg in items:
+            if not any(whole for _, whole, _ in words.values()):
+                break
+            if op is sre.AT and arg in (sre.AT_BOUNDARY, sre.AT_UNI_BOUNDARY):
+                words = {w: (bounded or (whole and not w), whole, spaced) for w, (bounded, whole, spaced) in words.items()}
+                continue
+            if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+                continue  # matches no character
+            tails = item(op, arg)
+            grown: dict = {}
+            for word, (bounded, whole, spaced) in words.items():
+                if not whole or tails is None:
+                    add(grown, word, bounded, False, spaced)
+                elif tails is space:
+                    add(grown, word, bounded, False, bool(word))
+                else:
+                    for tail, (tail_bounded, tail_whole, tail_spaced) in tails.items():
+                        add(grown, word + tail, bounded if word else bounded or tail_bounded, tail_whole,
+                            tail_spaced)
+            words = grown
+        return words
+
+    try:
+        words = sequence(parsed)
+    except (OverflowError, RecursionError):
+        return None
+    if "" in words:
+        return None
+    kept: list[_Lead] = []
+    for word in sorted(words, key=len):
+        bounded, _, spaced = words[word]
+        # left out when a shorter word's tries already cover it
+        if not any(word.startswith(k.word) and not k.spaced and (bounded or not k.bounded) for k in kept):
+            kept.append(_Lead(word, bounded, spaced))
+    return sorted(kept)
+
+
+class _Scan:
+    """A pattern run over whole sentences (``finditer``), in the two forms the stage uses:
+    ``exact`` (re.IGNORECASE) on the text as written, and ``blind`` (case-sensitive, several
+    times faster) on its lower-cased copy when that keeps the offsets.
+
+    The blind form is tried only where one of its leading words occurs (and not inside a word
+    when the pattern puts ``\\b`` before it): an Aho–Corasick pass finds them all, then
+    ``blind.match`` runs at each, left to right, from the end of the last match on.  As every
+    match starts at one of these words, that gives exactly ``finditer``'s matches while the
+    regex engine visits a few positions per sentence instead of every one.
+
+    ``needs_place``: every match holds a place ``⟨i⟩`` after its start, so none starts at or
+    after the last one.  ``free_starts``: patterns, each led by one of the leading words that
+    are not after a ``\\b`` (``⟨``, ``,``), finding where a match can start at such a word more
+    narrowly than the word alone; they replace the Aho–Corasick pass for those words."""
+
+    __slots__ = ("exact", "blind", "needs_place", "free_starts", "leads", "automaton")
+
+    def __init__(self, exact: re.Pattern[str], blind: re.Pattern[str], needs_place: bool,
+                 free_starts: tuple[re.Pattern[str], ...] = ()) -> None:
+        self.exact = exact
+        self.blind = blind
+        self.needs_place = needs_place
+        self.free_starts = free_starts
+        leads = _leading_words(blind)
+        if leads is not None and free_starts:
+            free = {lead.word for lead in leads if not lead.word[0].isalnum()}
+            led_by = {lead.word for start in free_starts for lead in _leading_words(start) or [_Lead("", False, False)]}
+            if led_by != free:
+                raise ValueError(f"{blind.pattern!r}: free_starts lead with {led_by}, not {free}")
+            leads = [lead for lead in leads if lead.word not in free]
+        self.leads = leads  # None: try everywhere
+        self.automaton = None if leads is None else _ScanSet(self)
+
+    def find(self, text: str, low: str) -> list[re.Match[str]]:
+        """The matches in ``text`` (``low`` is its :func:`_lower` copy), as ``finditer`` gives them."""
+        if low is text:  # lower-casing moved offsets: the case-insensitive pattern on the text
+            return list(self.exact.finditer(text))
+        return self.find_blind(low, 0, len(low))
+
+    def find_blind(self, low: str, lo: int, hi: int) -> list[re.Match[str]]:
+        """``blind.finditer(low, lo, hi)``: ``hi`` is the end of ``low`` or a NUL, which no
+        match reaches over."""
+        if self.automaton is None:
+            return list(self.blind.finditer(low, lo, hi))
+        limit = low.rfind("⟨", lo, hi) if self.needs_place else hi
+        if limit <= lo:
+            return []
+        return self.chain(low, self.automaton.starts(low, lo, limit)[0])
+
+    def chain(self, low: str, starts: Sequence[int]) -> list[re.Match[str]]:
+        """The matches of ``blind`` at ``starts`` (sorted), each tried past the last match, as
+        ``finditer`` tries every position."""
+        found = []
+        after = 0
+        match = self.blind.match
+        for start in starts:
+            if start >= after:
+                hit = match(low, start)
+                if hit is not None:
+                    found.append(hit)
+                    after = hit.end()
+        return found
+
+
+class _ScanSet:
+    """The places where several scans' matches can start, for all of them in one
+    Aho–Corasick pass (then each scan's ``free_starts``)."""
+
+    __slots__ = ("scans", "slots", "automaton")
+
+    def __init__(self, *scans: _Scan) -> None:
+        self.scans = scans
+        self.slots = {scan: slot for slot, scan in enumerate(scans)}
+        by_word: dict[str, list[int]] = {}
+        checks: dict[str, tuple[bool, bool]] = {}
+        for slot, scan in enumerate(scans):
+            if scan.leads is None:
+                raise ValueError(f"{scan.blind.pattern!r}: no leading words")
+            for word, bounded, spaced in scan.leads:
+                by_word.setdefault(word, []).append(slot)
+                # a \b before a word: its tries inside a word are left out at once (and those
+                # not followed by a space, when it needs one); one word of several scans gets
+                # the checks all of them make
+                bounded = bounded and word[0].isalnum()
+                known = checks.get(word, (bounded, spaced))
+                checks[word] = (known[0] and bounded, known[1] and spaced)
+        self.automaton = None
+        if by_word:
+            automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY)
+            for word, slots in by_word.items():
+                automaton.add_word(word, (len(word) - 1, tuple(slots), *checks[word]))
+            automaton.make_automaton()
+            self.automaton = automaton
+
+    def starts(self, low: str, lo: int, hi: int) -> list[list[int]]:
+        """For each scan, the sorted positions in ``low[lo:hi]`` where a match can start."""
+        found: list[list[int]] = [[] for _ in self.scans]
+        if self.automaton is not None:
+            for end, (back, slots, bounded, spaced) in self.automaton.iter(low, lo, hi):
+                start = end - back
+                if bounded and start and low[start - 1].isalnum():
+                    continue
+                if spaced and not low[end + 1 : end + 2].isspace():
+                    continue
+                for slot in slots:
+                    found[slot].append(start)
+        for scan, starts in zip(self.scans, found):
+            for free_start in scan.free_starts:
+                for match in free_start.finditer(low, lo):  # its lookahead may read past hi
+                    if match.start() >= hi:
+                        break
+                    starts.append(match.start())
+            starts.sort()
+        return found
+
+
+def _case_blind(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """The pattern for lower-cased text: without re.IGNORECASE, Python's re engine skips
+    most positions at once, several times faster on prose."""
+    return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+
+
+_MODE_LC = re.compile(
+    r"(?=[a-z])\b(?:" + "|".join(rf"(?P<{mode}>{words.lower()})" for mode, words in MODE_WORDS.items()) + r")\b"
+)
+_FROM_SCAN, _TO_SCAN, _THROUGH_SCAN, _AT_SCAN, _LEAVE_SCAN, _BORDER_SCAN = (
+    _Scan(pattern, _case_blind(pattern), needs_place=True)
+    for pattern in (FROM_RE, TO_RE, THROUGH_RE, AT_RE, LEAVE_RE, BORDER_PLACE_RE)
+)
+# a pair starting at a ⟨ is a "⟨a⟩-⟨b⟩"; a clause break starting at a comma has its word after it
+_PAIR_SCAN = _Scan(PAIR_RE, _case_blind(PAIR_RE), needs_place=True,
+                   free_starts=(re.compile(rf"⟨(?={_DASH_PAIR_REST})", re.VERBOSE),))
+_CLAUSE_BREAK_SCAN = _Scan(CLAUSE_BREAK_RE, _case_blind(CLAUSE_BREAK_RE), needs_place=False,
+                           free_starts=(re.compile(";"), re.compile(rf",(?={_BREAK_AFTER_COMMA})", re.VERBOSE)))
+_MODE_SCAN = _Scan(MODE_RE, _MODE_LC, needs_place=False)
+# the patterns run over all of an article's sentences at once: for the facts and legs (the
+# sentences with places; their travel words, needed for a few, are read per sentence), and
+# for the claims (the sentences with figures)
+_PLAIN_SCANS = _ScanSet(_PAIR_SCAN, _TO_SCAN, _LEAVE_SCAN, _BORDER_SCAN, _FROM_SCAN, _CLAUSE_BREAK_SCAN)
+_FIGURE_SCANS = _ScanSet(_CLAUSE_BREAK_SCAN, _PAIR_SCAN, _FROM_SCAN, _TO_SCAN, _THROUGH_SCAN, _AT_SCAN, _MODE_SCAN)
+
+
+def _modes_in(text: str, low: str) -> list[tuple[int, int, str]]:
+    """(start, end, mode) of every travel word in ``text`` that is not part of a name."""
+    return _travel_words(text, _MODE_SCAN.find(text, low), 0)
+
+
+def _travel_words(text: str, matches: Iterable[re.Match[str]], offset: int) -> list[tuple[int, int, str]]:
+    """(start, end, mode) in ``text`` of the mode matches (found at ``offset`` in a longer
+    text) that are not part of a name."""
+    found = []
+    for match in matches:
+        start, end = match.start() - offset, match.end() - offset
+        if not _is_name_part(text, start, end, match.lastgroup):
+            found.append((start, end, match.lastgroup))
+    return found
+
+
+def _is_name_part(text: str, start: int, end: int, mode: str) -> bool:
+    """ "the Flying Scotsman", "Air Koryo": a capitalised travel word inside a sentence is a name."""
+    if not text[start : start + 1].isupper() or mode == "rail":
+        return False
+    before = text[max(0, start - 16) : start].rstrip()
+    return bool(before) and before[-1] not in ".!?:\"“"
+
+
+# ---- the skeleton of a sentence
+
+
 class _Skeleton:
-    """A sentence with mentions as ⟨i⟩ and figures as ⟦j⟧, and its markers read once per span."""
+    """A sentence with mentions as ⟨i⟩ and figures as ⟦j⟧.  Each pattern is run over it once,
+    when first needed (with the other sentences of its :class:`_Batch`, if any), and its
+    markers are selected per span (a clause, or all of it); ``memo`` keeps all of these."""
 
-    __slots__ = ("text", "lower", "mentions", "ids", "figure_at", "figure_end", "_markers", "_raw", "_modes",
-                 "_breaks")
+    __slots__ = ("text", "mentions", "ids", "figure_at", "figure_end", "batch", "offset", "memo")
 
-    def __init__(self, text: str, mentions: tuple[Mention, ...], figure_at: dict[int, int],
+    def __init__(self, text: str, mentions: Sequence[Mention], figure_at: dict[int, int],
                  figure_end: dict[int, int]) -> None:
         self.text = text
-        self.lower = _lower(text)
-        self._raw: dict[str, list[tuple]] | None = None
         self.mentions = mentions
         self.ids = [m.place_id for m in mentions]
         self.figure_at = figure_at  # quantity index -> position of its ⟦j⟧ in text
         self.figure_end = figure_end  # quantity index -> position after its ⟦j⟧
-        self._markers: dict[tuple[int, int], _Markers] = {}
-        self._modes: list[tuple[int, int, str]] | None = None
-        self._breaks: list[tuple[int, int]] | None = None
+        self.batch: _Batch | None = None
+        self.offset = 0  # where the text starts in the batch's (match positions count from there)
+        self.memo: dict = {}
+
+    def found(self, scan: _Scan) -> Sequence[re.Match[str]]:
+        """The matches of one pattern over the whole sentence, found once (in the batch's text
+        when the skeleton has a batch: take ``offset`` from their positions)."""
+        found = self.memo.get(scan)
+        if found is None:
+            batch = self.batch
+            if batch is None:
+                found = scan.find(self.text, _lower(self.text))
+            elif scan in batch.scans.slots:
+                if scan not in batch.ran:
+                    batch.run(scan)
+                found = self.memo.get(scan, ())
+            else:
+                found = scan.find_blind(batch.text, self.offset, self.offset + len(self.text))
+            self.memo[scan] = found
+        return found
+
+    def has(self, pattern: re.Pattern[str]) -> bool:
+        """Whether ``pattern`` occurs anywhere in the sentence (searched once)."""
+        known = self.memo.get(pattern)
+        if known is None:
+            known = self.memo[pattern] = pattern.search(self.text) is not None
+        return known
 
     def clause_breaks(self) -> list[tuple[int, int]]:
         """(start, end) of every clause break (``;``, ``, then``, ``, while`` ...), found once."""
-        if self._breaks is None:
-            pattern, text = (CLAUSE_BREAK_RE, self.text) if self.lower is self.text else (_CLAUSE_BREAK_LC, self.lower)
-            self._breaks = [m.span() for m in pattern.finditer(text)]
-        return self._breaks
+        breaks = self.memo.get("breaks")
+        if breaks is None:
+            offset = self.offset
+            breaks = self.memo["breaks"] = [(m.start() - offset, m.end() - offset) for m in self.found(_CLAUSE_BREAK_SCAN)]
+        return breaks
 
     def clause_bounds(self, position: int) -> tuple[int, int]:
         """The clause around ``position``: between the breaks before and after it."""
@@ -237,20 +555,33 @@ class _Skeleton:
                 break
         return lo, hi
 
+    def raw(self, kind: str) -> Sequence[tuple]:
+        """Every marker of one kind in the sentence as ``(start, end, marker)``, the marker in
+        its :class:`_Markers` form; read once, on first use."""
+        found = self.memo.get(kind)
+        if found is None:
+            scan, read = _READERS[kind]
+            matches = self.found(scan)
+            if matches:
+                read(self, matches)
+                found = self.memo[kind]
+            else:
+                found = self.memo[kind] = ()
+        return found
+
     def markers(self, lo: int = 0, hi: int | None = None) -> "_Markers":
         key = (lo, len(self.text) if hi is None else hi)
-        found = self._markers.get(key)
+        found = self.memo.get(key)
         if found is None:
-            if self._raw is None:
-                self._raw = _scan_markers(self)
-            found = self._markers[key] = _select_markers(self._raw, *key)
+            found = self.memo[key] = _Markers(self, *key)
         return found
 
     def modes(self) -> list[tuple[int, int, str]]:
         """(start, end, mode) of every travel word that is not part of a name."""
-        if self._modes is None:
-            self._modes = _modes_in(self.text, self.lower)
-        return self._modes
+        modes = self.memo.get("modes")
+        if modes is None:
+            modes = self.memo["modes"] = _travel_words(self.text, self.found(_MODE_SCAN), self.offset)
+        return modes
 
     def nearest_mode(self, position: int, lo: int = 0, hi: int | None = None) -> str | None:
         hi = len(self.text) if hi is None else hi
@@ -264,8 +595,55 @@ class _Skeleton:
         return best[1] if best else None
 
 
+class _Batch:
+    """Skeletons whose patterns run in one pass over their texts joined by NUL and lower-cased,
+    rather than one pass per sentence.  No pattern matches across a NUL (it is no letter,
+    digit, space or punctuation they use) and ``\\b`` and lookaheads read it as the end of a
+    text, so each sentence gets the very matches it would get alone, at its offset in the
+    joined text.  A skeleton whose lower-casing moves offsets keeps its own passes.  The
+    places where matches can start are found for all of ``scans`` at once; each pattern is
+    run over the whole batch when a member first needs it."""
+
+    __slots__ = ("members", "offsets", "text", "scans", "starts", "ran")
+
+    def __init__(self, skeletons: Iterable[_Skeleton], scans: _ScanSet) -> None:
+        members = [s for s in skeletons if s.batch is None]
+        text = "\0".join(s.text for s in members).lower()
+        if len(text) != sum(len(s.text) + 1 for s in members) - 1 and members:
+            members = [s for s in members if _lower(s.text) is not s.text]  # their lower-casing keeps offsets
+            text = "\0".join(s.text for s in members).lower()
+        self.members = members
+        self.text = text
+        self.offsets = []
+        offset = 0
+        for skeleton in members:
+            skeleton.batch = self
+            skeleton.offset = offset
+            self.offsets.append(offset)
+            offset += len(skeleton.text) + 1
+        self.scans = scans
+        self.starts = scans.starts(self.text, 0, len(self.text))
+        self.ran: set[_Scan] = set()
+
+    def run(self, scan: _Scan) -> None:
+        """Run one pattern and hand each member with matches its own."""
+        self.ran.add(scan)
+        members, offsets = self.members, self.offsets
+        following = 0
+        matches: list[re.Match[str]] = []
+        for match in scan.chain(self.text, self.starts[self.scans.slots[scan]]):
+            start = match.start()
+            if start >= following:  # the first match of another member
+                index = bisect_right(offsets, start) - 1
+                following = offsets[index + 1] if index + 1 < len(offsets) else len(self.text) + 1
+                matches = members[index].memo[scan] = []
+            matches.append(match)
+
+
 def _skeleton(article: Article, sentence: int, mentions: Sequence[Mention],
               quantities: Sequence[tuple[int, Quantity]]) -> _Skeleton:
+    """The skeleton of a sentence with its mentions and figures (an item overlapping an
+    earlier one is left as text)."""
     bounds = article.sentences[sentence]
     items: list[tuple[int, int, str, int]] = [(m.start, m.end, "m", i) for i, m in enumerate(mentions)]
     items.extend((q.start, q.end, "q", i) for i, q in quantities)
@@ -292,15 +670,111 @@ def _skeleton(article: Article, sentence: int, mentions: Sequence[Mention],
     return _Skeleton("".join(parts), tuple(mentions), figure_at, figure_end)
 
 
-@dataclass(frozen=True, slots=True)
+def _plain_skeleton(text: str, bounds: Sentence, mentions: Sequence[Mention]) -> _Skeleton:
+    """:func:`_skeleton` with mentions only, sorted by (start, end) as the article's are:
+    the same text without the sort and the figure offsets."""
+    parts: list[str] = []
+    cursor = bounds.start
+    for index, mention in enumerate(mentions):
+        if mention.start < cursor:
+            continue  # overlaps an earlier mention
+        parts.append(text[cursor : mention.start])
+        parts.append(f"⟨{index}⟩")
+        cursor = mention.end
+    parts.append(text[cursor : max(cursor, bounds.end)])
+    return _Skeleton("".join(parts), tuple(mentions), {}, {})
+
+
+# ---- markers: the places a skeleton's prepositions and verbs point at
+
+
+def _read_pairs(skeleton: _Skeleton, matches: Sequence[re.Match[str]]) -> None:
+    """``from ⟨a⟩ to ⟨b⟩``, ``between ⟨a⟩ and ⟨b⟩``, ``⟨a⟩-⟨b⟩``, ``links ⟨a⟩ and ⟨b⟩``: (position, from, to)."""
+    text, ids, offset = skeleton.text, skeleton.ids, skeleton.offset
+    pairs: list[tuple] = []
+    dashes: list[tuple] = []
+    for match in matches:
+        for a, b in (("a", "b"), ("c", "d"), ("e", "f"), ("g", "h")):
+            if match.group(a) is None:
+                continue
+            start, end = match.start() - offset, match.end() - offset
+            if a == "e" and THROUGH_BEFORE_RE.search(text, max(0, start - 120), start):
+                continue  # "through ⟨China⟩ to ⟨Vietnam⟩": China is crossed, not left
+            if a == "c" and not TRAVEL_CONTEXT_RE.search(text) and not skeleton.modes():
+                continue  # "talks between ⟨Washington⟩ and ⟨Pyongyang⟩": no journey
+            first, second = ids[int(match.group(a))], ids[int(match.group(b))]
+            if first != second:
+                pairs.append((start, end, (start, first, second)))
+                if a == "e":
+                    dashes.append((start, end, start))
+    skeleton.memo["pairs"] = pairs
+    skeleton.memo["dashes"] = dashes
+
+
+def _read_ends(skeleton: _Skeleton, matches: Sequence[re.Match[str]]) -> None:
+    """Where the sentence goes *to* (``to/for/into ⟨b⟩`` ...), and the ends it *reaches*."""
+    ids, offset = skeleton.ids, skeleton.offset
+    ends: list[tuple] = []
+    arrivals: list[tuple] = []
+    for match in matches:
+        start = match.start() - offset
+        entry = (start, match.end() - offset, (start, ids[int(match.group("b"))]))
+        ends.append(entry)
+        if ARRIVAL_RE.match(match.group(0)):
+            arrivals.append(entry)
+    skeleton.memo["ends"] = ends
+    skeleton.memo["arrivals"] = arrivals
+
+
+def _one_place_reader(kind: str, group: str):
+    """A reader of markers naming one place each: (position, place id)."""
+
+    def read(skeleton: _Skeleton, matches: Sequence[re.Match[str]]) -> None:
+        ids, offset = skeleton.ids, skeleton.offset
+        skeleton.memo[kind] = [
+            (m.start() - offset, m.end() - offset, (m.start() - offset, ids[int(m.group(group))])) for m in matches
+        ]
+
+    return read
+
+
+# marker kind -> (the pattern its markers come from, the reader that makes them from its matches)
+_READERS = {
+    "pairs": (_PAIR_SCAN, _read_pairs),
+    "dashes": (_PAIR_SCAN, _read_pairs),
+    "ends": (_TO_SCAN, _read_ends),
+    "arrivals": (_TO_SCAN, _read_ends),
+    "starts": (_FROM_SCAN, _one_place_reader("starts", "a")),
+    "through": (_THROUGH_SCAN, _one_place_reader("through", "z")),
+    "at": (_AT_SCAN, _one_place_reader("at", "a")),
+}
+
+
 class _Markers:
-    pairs: tuple[tuple[int, str, str], ...]  # (position, from id, to id)
-    starts: tuple[tuple[int, str], ...]
-    ends: tuple[tuple[int, str], ...]
-    through: tuple[tuple[int, str], ...]
-    at: tuple[tuple[int, str], ...]
-    dashes: tuple[int, ...] = ()  # positions of "⟨a⟩-⟨b⟩" pairs (a route's name, not a departure)
-    arrivals: tuple[tuple[int, str], ...] = ()  # ends reached ("reached ⟨b⟩", "arrived in ⟨b⟩")
+    """The markers wholly inside one span of a skeleton, each kind selected on first use:
+    ``pairs`` (position, from id, to id); ``starts``, ``ends``, ``through``, ``at`` and
+    ``arrivals`` (ends *reached*: "reached ⟨b⟩", "arrived in ⟨b⟩") as (position, place id);
+    ``dashes`` the positions of "⟨a⟩-⟨b⟩" pairs (a route's name, not a departure)."""
+
+    __slots__ = ("_skeleton", "_lo", "_hi", "pairs", "starts", "ends", "through", "at", "dashes", "arrivals")
+
+    def __init__(self, skeleton: _Skeleton, lo: int, hi: int) -> None:
+        self._skeleton = skeleton
+        self._lo = lo
+        self._hi = hi
+
+    def __getattr__(self, kind: str) -> tuple:
+        """A kind not selected yet (its slot is empty): select it once."""
+        if kind not in _READERS:
+            raise AttributeError(kind)
+        lo, hi = self._lo, self._hi
+        raw = self._skeleton.raw(kind)
+        if lo == 0 and hi == len(self._skeleton.text):
+            found = tuple([marker for _, _, marker in raw])
+        else:
+            found = tuple([marker for start, end, marker in raw if lo <= start and end <= hi])
+        setattr(self, kind, found)
+        return found
 
     def final_end(self, start: str | None, after: int = -1) -> tuple[int, str] | None:
         """The end a clause travels to: the last place it *reaches*, else the first it goes to."""
@@ -311,92 +785,10 @@ class _Markers:
         return ends[0] if ends else None
 
 
-def _case_blind(pattern: re.Pattern[str]) -> re.Pattern[str]:
-    """The pattern for lower-cased text: without re.IGNORECASE, Python's re engine skips
-    most positions at once, several times faster on prose."""
-    return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
-
-
-_PAIR_LC, _FROM_LC, _TO_LC, _THROUGH_LC, _AT_LC, _LEAVE_LC, _BORDER_LC = map(
-    _case_blind, (PAIR_RE, FROM_RE, TO_RE, THROUGH_RE, AT_RE, LEAVE_RE, BORDER_PLACE_RE)
-)
-_MODE_LC = re.compile(
-    r"(?=[a-z])\b(?:" + "|".join(rf"(?P<{mode}>{words.lower()})" for mode, words in MODE_WORDS.items()) + r")\b"
-)
-_CLAUSE_BREAK_LC = _case_blind(CLAUSE_BREAK_RE)
-
-
-def _lower(text: str) -> str:
-    """``text`` lower-cased with the same offsets (unchanged when lower-casing would move them)."""
-    low = text.lower()
-    return low if len(low) == len(text) else text
-
-
-def _scan_markers(skeleton: _Skeleton) -> dict[str, list[tuple]]:
-    """Every marker of the whole sentence as ``(start, end, marker)``, the marker in its
-    :class:`_Markers` form; clauses select from these by span."""
-    text = skeleton.text
-    low = skeleton.lower
-    exact = low is text  # lower-casing moved offsets: use the case-insensitive patterns
-    ids = skeleton.ids
-    raw: dict[str, list[tuple]] = {"pairs": [], "dashes": [], "starts": [], "ends": [], "arrivals": [],
-                                   "through": [], "at": []}
-    if "⟨" not in text:
-        return raw
-    for match in (PAIR_RE if exact else _PAIR_LC).finditer(low):
-        for a, b in (("a", "b"), ("c", "d"), ("e", "f"), ("g", "h")):
-            if match.group(a) is None:
-                continue
-            if a == "e" and THROUGH_BEFORE_RE.search(text, max(0, match.start() - 120), match.start()):
-                continue  # "through ⟨China⟩ to ⟨Vietnam⟩": China is crossed, not left
-            if a == "c" and not TRAVEL_CONTEXT_RE.search(text) and not skeleton.modes():
-                continue  # "talks between ⟨Washington⟩ and ⟨Pyongyang⟩": no journey
-            first, second = ids[int(match.group(a))], ids[int(match.group(b))]
-            if first != second:
-                raw["pairs"].append((match.start(), match.end(), (match.start(), first, second)))
-                if a == "e":
-                    raw["dashes"].append((match.start(), match.end(), match.start()))
-    for key, pattern, group in (("starts", FROM_RE if exact else _FROM_LC, "a"), ("through", THROUGH_RE if exact else _THROUGH_LC, "z"),
-                                ("at", AT_RE if exact else _AT_LC, "a")):
-        raw[key] = [(m.start(), m.end(), (m.start(), ids[int(m.group(group))])) for m in pattern.finditer(low)]
-    for match in (TO_RE if exact else _TO_LC).finditer(low):
-        entry = (match.start(), match.end(), (match.start(), ids[int(match.group("b"))]))
-        raw["ends"].append(entry)
-        if ARRIVAL_RE.match(match.group(0)):
-            raw["arrivals"].append(entry)
-    return raw
-
-
-def _select_markers(raw: dict[str, list[tuple]], lo: int, hi: int) -> _Markers:
-    """The markers wholly inside ``[lo, hi)``."""
-    def inside(key: str) -> tuple:
-        return tuple(marker for start, end, marker in raw[key] if lo <= start and end <= hi)
-
-    return _Markers(
-        pairs=inside("pairs"), starts=inside("starts"), ends=inside("ends"), through=inside("through"),
-        at=inside("at"), dashes=inside("dashes"), arrivals=inside("arrivals"),
-    )
-
-
-_NO_MARKERS = _Markers((), (), (), (), ())
-
-
-def _modes_in(text: str, low: str) -> list[tuple[int, int, str]]:
-    """(start, end, mode) of every travel word in ``text`` that is not part of a name."""
-    matches = MODE_RE.finditer(text) if low is text else _MODE_LC.finditer(low)
-    return [(m.start(), m.end(), m.lastgroup) for m in matches if not _is_name_part(text, m)]
-
-
-def _is_name_part(text: str, match: re.Match[str]) -> bool:
-    """ "the Flying Scotsman", "Air Koryo": a capitalised travel word inside a sentence is a name."""
-    word = text[match.start() : match.end()]
-    if not word[:1].isupper() or match.lastgroup == "rail":
-        return False
-    before = text[max(0, match.start() - 16) : match.start()].rstrip()
-    return bool(before) and before[-1] not in ".!?:\"“"
-
-
 # --------------------------------------------------------------------------- one article, read once
+
+
+_BY_SPAN = attrgetter("start", "end")
 
 
 class _Analysis:
@@ -455,9 +847,14 @@ class _Analysis:
         return known
 
     def _travel_mentions(self) -> dict[int, list[Mention]]:
+        """The mentions that can be travel ends, by sentence, each list sorted by (start, end)."""
         by_sentence: dict[int, list[Mention]] = {}
-        for mention in sorted(self.article.mentions, key=lambda m: (m.start, m.end)):
-            if not self._is_adjective(mention):
+        known = self._adjective
+        for mention in sorted(self.article.mentions, key=_BY_SPAN):
+            adjective = known.get((mention.surface, mention.place_id))
+            if adjective is None:
+                adjective = self._is_adjective(mention)
+            if not adjective:
                 by_sentence.setdefault(mention.sentence, []).append(mention)
         return by_sentence
 
@@ -466,8 +863,8 @@ class _Analysis:
         """The sentence's skeleton with mentions only."""
         skeleton = self._plain.get(sentence)
         if skeleton is None:
-            skeleton = self._plain[sentence] = _skeleton(
-                self.article, sentence, self.mentions_by_sentence.get(sentence, []), ()
+            skeleton = self._plain[sentence] = _plain_skeleton(
+                self.article.text, self.article.sentences[sentence], self.mentions_by_sentence.get(sentence, [])
             )
         return skeleton
 
@@ -571,29 +968,31 @@ def _article_facts(analysis: _Analysis) -> _ArticleFacts:
     if title is not None:
         skeletons.append((-1, title))
     skeletons.extend((s, analysis.plain(s)) for s in sorted(analysis.mentions_by_sentence))
+    _Batch((skeleton for _, skeleton in skeletons), _PLAIN_SCANS)
     for sentence, skeleton in skeletons:
-        text, ids = skeleton.text, skeleton.ids
-        low = skeleton.lower
-        for match in (LEAVE_RE if low is text else _LEAVE_LC).finditer(low):
+        ids = skeleton.ids
+        for match in skeleton.found(_LEAVE_SCAN):
             if origin is None:
                 origin = ids[int(match.group("a"))]
             if leave_for is None and match.group("b") is not None:
                 leave_for = ids[int(match.group("b"))]
-        markers = skeleton.markers()
-        for position, first, second in markers.pairs:
-            if position in markers.dashes:
-                continue
-            if origin is None:
-                origin = first
-            destinations[second] += 1
-            first_seen.setdefault(second, len(first_seen))
-        for _, target in markers.ends:
+        pairs = skeleton.raw("pairs")
+        if pairs:
+            dashes = [position for _, _, position in skeleton.raw("dashes")]
+            for _, _, (position, first, second) in pairs:
+                if position in dashes:
+                    continue
+                if origin is None:
+                    origin = first
+                destinations[second] += 1
+                first_seen.setdefault(second, len(first_seen))
+        for _, _, (_, target) in skeleton.raw("ends"):
             destinations[target] += 1 if sentence >= 0 else 2
             first_seen.setdefault(target, len(first_seen))
         if sentence >= 0:
             offset = article.sentences[sentence].start
-            for match in (BORDER_PLACE_RE if low is text else _BORDER_LC).finditer(low):
-                border_places.append((offset + match.start(), ids[int(match.group("a"))]))
+            for match in skeleton.found(_BORDER_SCAN):
+                border_places.append((offset + match.start() - skeleton.offset, ids[int(match.group("a"))]))
     if origin is not None:
         destinations.pop(origin, None)
     targets = tuple(sorted(destinations, key=lambda pid: (-destinations[pid], first_seen[pid])))
@@ -670,6 +1069,8 @@ def _border_place(analysis: _Analysis, facts: _ArticleFacts, offset: int, other:
 
 def _ends_for(skeleton: _Skeleton, position: int, end_position: int) -> tuple[str | None, str | None, list[str], list[str]]:
     """(from, to, through ids, at ids before the figure) read around a figure."""
+    if "⟨" not in skeleton.text:
+        return None, None, [], []  # no place: no marker
     lo, hi = skeleton.clause_bounds(position)
     clause = skeleton.markers(lo, hi)
     part_only = lo > 0 and bool(PART_CLAUSE_RE.match(skeleton.text, lo, hi))
@@ -732,7 +1133,7 @@ def _claim_for(analysis: _Analysis, facts: _ArticleFacts, skeleton: _Skeleton,
             via.append(place_id)
     if start is None and end is not None and at_before:
         start = at_before[-1]
-    if start is None and FROM_THERE_RE.search(text) and quantity.sentence > 0:
+    if start is None and quantity.sentence > 0 and skeleton.has(FROM_THERE_RE):
         start = _last_stop(analysis, quantity.sentence - 1)
     sentence_offset = article.sentences[quantity.sentence].start
     if start is not None and _is_border_surface(skeleton, start):
@@ -740,17 +1141,17 @@ def _claim_for(analysis: _Analysis, facts: _ArticleFacts, skeleton: _Skeleton,
     unnamed_start = start is None and UNNAMED_BORDER_RE.search(text, lo, hi) is not None
     if unnamed_start:  # "the road from the border to ⟨Hanoi⟩"
         start = _border_place(analysis, facts, sentence_offset, end)
-    clause_has_place = "⟨" in text[lo:hi]
+    clause_has_place = text.find("⟨", lo, hi) >= 0
     if start is None and end is None and within is None and quantity.kind != "speed" and not clause_has_place:
         start, end = _inherited_leg(analysis, facts, quantity, text[lo:hi])
-        if start is not None and WAY_BACK_RE.search(text):
+        if start is not None and skeleton.has(WAY_BACK_RE):
             start, end = end, start
     # the mode: clause, sentence, the sentences before, the article
     mode = skeleton.nearest_mode(position, lo, hi) or skeleton.nearest_mode(position)
     if mode is None:
         mode = analysis.mode_before(quantity.sentence)
     has_end = start is not None or end is not None or within is not None
-    if mode is None and has_end and TRAVEL_NOUN_RE.search(text):
+    if mode is None and has_end and skeleton.has(TRAVEL_NOUN_RE):
         mode = analysis.dominant_mode
     # refine country ends to the city the article travels to or from
     if end is not None and analysis.is_country(end):
@@ -767,7 +1168,7 @@ def _claim_for(analysis: _Analysis, facts: _ArticleFacts, skeleton: _Skeleton,
         end = facts.destination
     if start is not None and start == end:
         end = None
-    round_trip = "stated" if quantity.kind != "speed" and ROUND_TRIP_RE.search(text) else None
+    round_trip = "stated" if quantity.kind != "speed" and skeleton.has(ROUND_TRIP_RE) else None
     return Claim(
         quantity=quantity, from_id=start, to_id=end, via=tuple(dict.fromkeys(via)), mode=mode,
         within=within, round_trip=round_trip,
@@ -853,9 +1254,13 @@ def _raw_claims(analysis: _Analysis, quantities: Sequence[Quantity]) -> list[Cla
     for index, quantity in enumerate(quantities):
         by_sentence.setdefault(quantity.sentence, []).append((index, quantity))
     claims: list[Claim | None] = [None] * len(quantities)
+    skeletons = {
+        sentence: _skeleton(article, sentence, analysis.mentions_by_sentence.get(sentence, []), items)
+        for sentence, items in by_sentence.items()
+    }
+    _Batch(skeletons.values(), _FIGURE_SCANS)
     for sentence, items in by_sentence.items():
-        mentions = analysis.mentions_by_sentence.get(sentence, [])
-        skeleton = _skeleton(article, sentence, mentions, items)
+        skeleton = skeletons[sentence]
         for index, quantity in items:
             if index not in skeleton.figure_at:
                 claims[index] = Claim(quantity=quantity)
@@ -868,10 +1273,8 @@ def _raw_claims(analysis: _Analysis, quantities: Sequence[Quantity]) -> list[Cla
         if partner is None or not 0 <= partner < len(quantities) or claim is None:
             continue
         lead = claims[min(index, partner)]
-        claims[index] = replace(
-            claim, from_id=lead.from_id, to_id=lead.to_id, via=lead.via, mode=lead.mode,
-            within=lead.within, round_trip=lead.round_trip, pair=quantities[partner],
-        )
+        claims[index] = Claim(claim.quantity, lead.from_id, lead.to_id, lead.via, lead.mode, lead.within,
+                              lead.round_trip, claim.leg, quantities[partner])
     return [c for c in claims if c is not None]
 
 
@@ -899,12 +1302,20 @@ def _refine_leg_end(analysis: _Analysis, facts: _ArticleFacts, skeleton: _Skelet
     return _same_named_capital(analysis, analysis.place(place_id))
 
 
+def _travels(skeleton: _Skeleton, markers: _Markers, lo: int, hi: int) -> bool:
+    """Whether a clause speaks of travel: a travel word, or a start that someone *leaves*."""
+    return (any(lo <= start and end <= hi for start, end, _ in skeleton.modes())
+            or (bool(markers.starts) and LEAVE_RE.search(skeleton.text, lo, hi) is not None))
+
+
 def _clause_legs(analysis: _Analysis, facts: _ArticleFacts, sentence: int) -> list[tuple[int, Leg]]:
     """The legs a sentence states: explicit pairs, and start/end clauses with a travel word;
     a clause naming only where the traveller went next ("then flew on to ⟨Hanoi⟩") carries
     on from the previous clause's leg."""
     article = analysis.article
     skeleton = analysis.plain(sentence)
+    if not (skeleton.raw("pairs") or skeleton.raw("ends")):
+        return []  # every leg below starts from a pair or goes to an end
     text = skeleton.text
     offset = article.sentences[sentence].start
     found: list[tuple[int, Leg]] = []
@@ -924,15 +1335,13 @@ def _clause_legs(analysis: _Analysis, facts: _ArticleFacts, sentence: int) -> li
                 legs.append((position, first, later[-1][1], later[-1][0]))
             else:
                 legs.append((position, first, second, position))
-        travel = (any(lo <= start and end <= hi for start, end, _ in skeleton.modes())
-                  or (bool(markers.starts) and LEAVE_RE.search(text, lo, hi) is not None))
-        if not legs and markers.starts and count >= 2 and travel:
+        if not legs and markers.starts and count >= 2 and _travels(skeleton, markers, lo, hi):
             start = markers.starts[0][1]
             end = markers.final_end(start)
             if end is not None:
                 legs.append((markers.starts[0][0], start, end[1], end[0]))
-        if (not legs and not markers.starts and markers.ends and previous_end is not None and travel
-                and THEN_CLAUSE_RE.match(text, lo, hi)):
+        if (not legs and not markers.starts and markers.ends and previous_end is not None
+                and _travels(skeleton, markers, lo, hi) and THEN_CLAUSE_RE.match(text, lo, hi)):
             end_position, end = markers.ends[-1]
             if end != previous_end:
                 legs.append((end_position, previous_end, end, end_position))
@@ -977,15 +1386,6 @@ def _legs(analysis: _Analysis, claims: Sequence[Claim]) -> tuple[Leg, ...]:
     return tuple(legs_by_key.values())
 
 
-def _leg_index(legs: Sequence[Leg], claim: Claim) -> int | None:
-    if not (claim.from_id and claim.to_id):
-        return None
-    for index, leg in enumerate(legs):
-        if (leg.from_id, leg.to_id) in ((claim.from_id, claim.to_id), (claim.to_id, claim.from_id)):
-            return index
-    return None
-
-
 SPEED_LEG_SENTENCES = 2
 """A speed that names no leg belongs to the leg of the nearest claim before it in its own
 sentence or this many sentences before it."""
@@ -1016,7 +1416,8 @@ def _speeds_on_legs(analysis: _Analysis, claims: Sequence[Claim], legs: Sequence
         if leg is None:
             continue
         chosen = legs[leg]
-        out[index] = replace(claim, from_id=chosen.from_id, to_id=chosen.to_id, mode=claim.mode or chosen.mode, leg=leg)
+        out[index] = Claim(claim.quantity, chosen.from_id, chosen.to_id, claim.via, claim.mode or chosen.mode,
+                           claim.within, claim.round_trip, leg, claim.pair)
     return tuple(out)
 
 
@@ -1034,15 +1435,19 @@ def build_claims(article: Article, quantities: Sequence[Quantity], gazetteer) ->
     analysis.place_to_place.clear()
     claims = _raw_claims(analysis, quantities)
     legs = _legs(analysis, claims)
+    leg_of: dict[tuple[str, str], int] = {}  # (from, to) either way -> the first leg between them
+    for index, leg in enumerate(legs):
+        leg_of.setdefault((leg.from_id, leg.to_id), index)
+        leg_of.setdefault((leg.to_id, leg.from_id), index)
     out = []
     for index, claim in enumerate(claims):
         if index in analysis.place_to_place and claim.mode is None:
             out.append(claim)  # as the crow flies: not a leg of the journey
             continue
-        leg = _leg_index(legs, claim)
-        if leg is not None and claim.mode is None:
-            claim = replace(claim, mode=legs[leg].mode)
-        out.append(replace(claim, leg=leg))
+        leg = leg_of.get((claim.from_id, claim.to_id)) if claim.from_id and claim.to_id else None
+        mode = legs[leg].mode if leg is not None and claim.mode is None else claim.mode
+        out.append(Claim(claim.quantity, claim.from_id, claim.to_id, claim.via, mode, claim.within,
+                         claim.round_trip, leg, claim.pair))
     result = _speeds_on_legs(analysis, out, legs)
     analysis.claims_and_legs = (result, legs)
     return result
