@@ -218,9 +218,14 @@ def mode_of_word(word: str) -> str | None:
 
 
 def _lower(text: str) -> str:
-    """``text`` lower-cased with the same offsets (unchanged when lower-casing would move them)."""
+    """``text`` lower-cased with the same offsets; unchanged when lower-casing would move them,
+    or when the text holds ``ı`` or ``ſ``, the two characters that keep their length when
+    lower-cased but that re.IGNORECASE also reads as ``i`` and ``s`` (then the
+    case-insensitive patterns run on the text as written)."""
     low = text.lower()
-    return low if len(low) == len(text) else text
+    if len(low) != len(text) or "ı" in low or "ſ" in low:
+        return text
+    return low
 
 
 # ---- scanning a text for one pattern, tried only where its leading words occur
@@ -609,8 +614,8 @@ class _Batch:
     def __init__(self, skeletons: Iterable[_Skeleton], scans: _ScanSet) -> None:
         members = [s for s in skeletons if s.batch is None]
         text = "\0".join(s.text for s in members).lower()
-        if len(text) != sum(len(s.text) + 1 for s in members) - 1 and members:
-            members = [s for s in members if _lower(s.text) is not s.text]  # their lower-casing keeps offsets
+        if members and (len(text) != sum(len(s.text) + 1 for s in members) - 1 or "ı" in text or "ſ" in text):
+            members = [s for s in members if _lower(s.text) is not s.text]  # see _lower
             text = "\0".join(s.text for s in members).lower()
         self.members = members
         self.text = text
@@ -640,6 +645,17 @@ class _Batch:
             matches.append(match)
 
 
+_TOKEN_MARKS = str.maketrans("⟨⟩⟦⟧", "()[]")
+
+
+def _as_gap(text: str) -> str:
+    """Text between two tokens of a skeleton, with any ⟨ ⟩ ⟦ ⟧ the article itself holds
+    turned into ( ) [ ] (same length), so that no written "⟨3⟩" reads as a mention."""
+    if "⟨" in text or "⟩" in text or "⟦" in text or "⟧" in text:
+        return text.translate(_TOKEN_MARKS)
+    return text
+
+
 def _skeleton(article: Article, sentence: int, mentions: Sequence[Mention],
               quantities: Sequence[tuple[int, Quantity]]) -> _Skeleton:
     """The skeleton of a sentence with its mentions and figures (an item overlapping an
@@ -656,7 +672,7 @@ def _skeleton(article: Article, sentence: int, mentions: Sequence[Mention],
     for start, end, what, index in items:
         if start < cursor:
             continue  # overlaps an earlier item
-        gap = article.text[cursor:start]
+        gap = _as_gap(article.text[cursor:start])
         parts.append(gap)
         length += len(gap)
         token = f"⟨{index}⟩" if what == "m" else f"⟦{index}⟧"
@@ -666,7 +682,7 @@ def _skeleton(article: Article, sentence: int, mentions: Sequence[Mention],
         parts.append(token)
         length += len(token)
         cursor = end
-    parts.append(article.text[cursor : max(cursor, bounds.end)])
+    parts.append(_as_gap(article.text[cursor : max(cursor, bounds.end)]))
     return _Skeleton("".join(parts), tuple(mentions), figure_at, figure_end)
 
 
@@ -678,10 +694,10 @@ def _plain_skeleton(text: str, bounds: Sentence, mentions: Sequence[Mention]) ->
     for index, mention in enumerate(mentions):
         if mention.start < cursor:
             continue  # overlaps an earlier mention
-        parts.append(text[cursor : mention.start])
+        parts.append(_as_gap(text[cursor : mention.start]))
         parts.append(f"⟨{index}⟩")
         cursor = mention.end
-    parts.append(text[cursor : max(cursor, bounds.end)])
+    parts.append(_as_gap(text[cursor : max(cursor, bounds.end)]))
     return _Skeleton("".join(parts), tuple(mentions), {}, {})
 
 

@@ -381,3 +381,54 @@ def test_a_mode_word_beside_the_figure_beats_the_mode_of_earlier_sentences(mini,
     _, claims, _ = analyse(f"The train left Beijing for Hanoi. From Beijing to Hanoi is about 2,300 km {phrase}.", mini)
     claim = claim_for(claims, "about 2,300 km")
     assert (claim.from_id, claim.to_id, claim.mode) == ("beijing", "hanoi", mode)
+
+
+# ------------------------------------------------------------------ the anchored scans are finditer
+
+def _scan_texts():
+    """Sentences of tokens the claim patterns read, joined at random (seeded): place and
+    figure tokens, prepositions, travel words, punctuation, capitals, NULs and odd spaces."""
+    import random
+
+    pieces = ["⟨0⟩", "⟨1⟩", "⟨12⟩", "⟦0⟧", "⟦3⟧", "from", "From", "to", "TO", "between", "and", "through",
+              "via", "across", "into", "at", "in", "left", "leaving", "set off from", "arrived in", "reached",
+              "crossed into", "the border station of", "by train", "train", "flew", "drove", "car", "plane",
+              "-", "–", ",", ".", ";", "the", "North Korean capital of", "stop", "where", "\u00a0", "\t",
+              "\0", "İ", "ſ", "x", "toward", "towards", "for", "out of", "pulled out of", "via the"]
+    rng = random.Random(20261121)
+    for _ in range(3000):
+        words = [rng.choice(pieces) for _ in range(rng.randint(1, 18))]
+        yield "".join(w + rng.choice([" ", " ", "", "  "]) for w in words)
+
+
+def test_scans_tried_at_their_leading_words_find_what_finditer_finds():
+    from routemap import claims
+
+    scans = [value for name, value in vars(claims).items() if name.endswith("_SCAN") and isinstance(value, claims._Scan)]
+    assert len(scans) >= 8
+    assert any(scan.automaton is not None for scan in scans)  # the anchored path is exercised
+    for text in _scan_texts():
+        low = claims._lower(text)
+        for scan in scans:
+            expected = [(m.start(), m.end(), m.groupdict()) for m in scan.exact.finditer(text)]
+            found = [(m.start(), m.end(), m.groupdict()) for m in scan.find(text, low)]
+            assert found == expected, (scan.exact.pattern[:60], text)
+
+
+def test_brackets_written_in_the_article_are_not_read_as_tokens(mini):
+    text = "Notes ⟨0⟩ and ⟦1⟧ aside, the train ran from Pyongyang through ⟨7⟩ to Beijing, about 1,300 km."
+    article, claims, _ = analyse(text, mini)
+    claim = claim_for(claims, "about 1,300 km")
+    assert claim.quantity.value == 1300
+
+
+@pytest.mark.parametrize("odd", ["ı", "ſ", "İ"])
+def test_letters_that_case_folding_reads_otherwise_give_the_same_claims(mini, odd):
+    """ı and ſ keep their length when lower-cased but re.IGNORECASE reads them as i and s;
+    İ grows when lower-cased: none of them may change what the other words of the text say."""
+    base = "The train left Pyongyang for Beijing, a journey of about 1,300 km, said a passenger."
+    _, plain_claims, _ = analyse(base, mini)
+    _, odd_claims, _ = analyse(base.replace("said", f"sa{odd}d"), mini)
+    assert [(c.from_id, c.to_id, c.quantity.value) for c in odd_claims] == [
+        (c.from_id, c.to_id, c.quantity.value) for c in plain_claims]
+    assert plain_claims and plain_claims[0].from_id == "pyongyang"
