@@ -33,6 +33,7 @@ from __future__ import annotations
 import bisect
 import codecs
 import gc
+import operator
 import re
 import sys
 import threading
@@ -545,17 +546,60 @@ def matcher_for(gazetteer) -> PlaceMatcher:
 # ---------------------------------------------------------------------------- public API
 
 
+_START_END = attrgetter("start", "end")
+
+
+def _start_then_longest(mention: Mention) -> tuple[int, int]:
+    return (mention.start, -mention.end)
+
+
 def _merge(curated: tuple[Mention, ...], extra: Iterable[Mention]) -> tuple[Mention, ...]:
+    """The curated mentions and those of ``extra`` that overlap none kept before them
+    (in order of start, the longest first), sorted by start and end.
+
+    The usual case, curated mentions in text order with none overlapping, is one sweep
+    (:func:`_merge_in_order`); otherwise the spans taken are kept in :class:`_Intervals`."""
+    extra = sorted(extra, key=_start_then_longest)
+    starts = [*map(attrgetter("start"), curated)]
+    ends = [*map(attrgetter("end"), curated)]
+    if all(map(operator.lt, starts, ends)) and all(map(operator.le, ends, starts[1:])):
+        kept = _merge_in_order(starts, ends, extra)
+        if kept is not None:
+            merged = [*curated, *kept]
+            merged.sort(key=_START_END)
+            return tuple(merged)
     taken = _Intervals()
-    for mention in curated:
-        taken.add(mention.start, mention.end)
+    for start, end in zip(starts, ends):
+        taken.add(start, end)
     merged = list(curated)
-    for mention in sorted(extra, key=lambda m: (m.start, -m.end)):
+    for mention in extra:
         if not taken.overlaps(mention.start, mention.end):
             taken.add(mention.start, mention.end)
             merged.append(mention)
-    merged.sort(key=lambda m: (m.start, m.end))
+    merged.sort(key=_START_END)
     return tuple(merged)
+
+
+def _merge_in_order(starts: list[int], ends: list[int], extra: list[Mention]) -> list[Mention] | None:
+    """The mentions of ``extra`` (sorted by start, the longest first) that overlap neither
+    the spans ``starts``/``ends`` (in text order, none empty or overlapping) nor one kept
+    before them; ``None`` if one of them is empty (left to the general case)."""
+    kept = []
+    count = len(ends)
+    i = 0  # the first span that ends after the mention's start
+    reach = -1  # the end furthest on of the mentions kept (they start no later than this one)
+    for mention in extra:
+        start, end = mention.start, mention.end
+        if start >= end:
+            return None
+        while i < count and ends[i] <= start:
+            i += 1
+        if (i < count and starts[i] < end) or reach > start:
+            continue
+        kept.append(mention)
+        if end > reach:
+            reach = end
+    return kept
 
 
 def find_mentions(text: str, sentences: Sequence[Sentence], gazetteer) -> tuple[Mention, ...]:

@@ -373,12 +373,15 @@ ABBREVIATIONS = frozenset({"st", "ste", "ft", "mt", "pt"})
 # "U.S.", "U.K.", "USA": country abbreviations written with capitals and dots.
 COUNTRY_ABBREVIATION = re.compile(r"(?<![\w.]) (?P<abbr> U\.S\.A\. | U\.S\.(?!A) | U\.K\. ) (?![\w])", re.VERBOSE)
 PAIRED_REGION = re.compile(
-    r"^ (?P<sep> ,[ \u00a0]* (?: in [ \u00a0]+ )? | [ \u00a0]+\([ \u00a0]* | [ \u00a0]+ in [ \u00a0]+ ) (?P<rest> [^\W\d_] [^,.;:()\n]{0,40} )",
+    r"(?P<sep> ,[ \u00a0]* (?: in [ \u00a0]+ )? | [ \u00a0]+\([ \u00a0]* | [ \u00a0]+ in [ \u00a0]+ ) (?P<rest> [^\W\d_] [^,.;:()\n]{0,40} )",
     re.VERBOSE,
 )
 ARTICLE_BEFORE = re.compile(r"(?i) \b (?: the | a | an ) [ \u00a0]+ $", re.VERBOSE)
+# ARTICLE_BEFORE read backwards (matched in the reversed text where the previous word begins;
+# "$" also matches before a final line break).
+ARTICLE_BEFORE_REVERSED = re.compile(r"(?i) \n? [ \u00a0]+ (?: eht | a | na ) \b", re.VERBOSE)
 SENTENCE_BREAK = re.compile(r"[.!?:;\n\"“”]")
-APPOSITIVE_PERSON = re.compile(r"^ ,[ \u00a0]+ (?: the | a | an | our | his | her | their ) [ \u00a0]+ (?: [a-z]+[ \u00a0]+ ){0,2}? (?P<noun> [a-z]+ ) [,.;]", re.VERBOSE)
+APPOSITIVE_PERSON = re.compile(r",[ \u00a0]+ (?: the | a | an | our | his | her | their ) [ \u00a0]+ (?: [a-z]+[ \u00a0]+ ){0,2}? (?P<noun> [a-z]+ ) [,.;]", re.VERBOSE)
 PLACE_NOUN_BEFORE_OF = re.compile(
     r"""(?i) \b (?: town | city | village | port | capital | station | border | outskirts | suburbs
         | centre | center | region | area | province | state | county | district | settlement
@@ -404,6 +407,29 @@ def _word_key(word: str) -> str:
     if word.isascii():
         return word.lower().replace("'", "")
     return normalise_key(word)
+
+
+_WORD_KEYS: dict[str, str] = {}
+_REVERSED_WORD_KEYS: dict[str, tuple[str, bool]] = {}
+
+
+def _word_key_memo(word: str) -> str:
+    """``_word_key(word)``, remembered (within MEMO_SIZE words): the words around names recur."""
+    if len(_WORD_KEYS) >= MEMO_SIZE:
+        _WORD_KEYS.clear()  # bounded
+    key = _WORD_KEYS[word] = _word_key(word)
+    return key
+
+
+def _reversed_word_key(reversed_word: str) -> tuple[str, bool]:
+    """The key of the word spelt backwards in ``reversed_word`` (as read in the reversed
+    text) and whether the word begins with a capital, remembered (within MEMO_SIZE words)."""
+    found = _REVERSED_WORD_KEYS.get(reversed_word)
+    if found is None:
+        if len(_REVERSED_WORD_KEYS) >= MEMO_SIZE:
+            _REVERSED_WORD_KEYS.clear()  # bounded
+        found = _REVERSED_WORD_KEYS[reversed_word] = (_word_key(reversed_word[::-1]), reversed_word[-1:].isupper())
+    return found
 
 
 _LATIN_CACHE: dict[str, bool] = {}
@@ -757,35 +783,34 @@ def load_world(cache_dir: str | os.PathLike[str] | None = None) -> WorldLayer:
 # --------------------------------------------------------------------------- the layer
 
 
-@dataclass(frozen=True, slots=True)
-class _Span:
-    """A stretch of text that names something the layer knows."""
-
-    start: int
-    end: int
-    key: str
-    places: tuple[int, ...]  # place codes (index * 2 + is_alternate_name)
-    region: str | None  # ISO code when the span names a region of a country
-    adjective: str | None  # ISO code when the span is a country adjective
-
-
-@dataclass(slots=True)
 class _Candidate:
-    span: _Span
-    surface: str
-    sentence: int
-    sentence_initial: bool
-    locative: bool
-    time_locative: bool
-    paired: str | None  # ISO code of the country/region after it
-    word_class: str  # "", "common", "calendar", "dictionary", "given"
-    after_the: bool = False  # written "the X"
-    region_country: str | None = None  # the name is also a region of this country
-    previous: _Candidate | None = None  # the candidates before and after it in the text
-    following: _Candidate | None = None
-    chosen: int = -1
-    score: float = 0.0
-    scores: tuple[tuple[float, int], ...] = ()
+    """A name in the text (``text[start:end]``, ``key``, its place codes ``places``) read in
+    its context, and (once scored) the place chosen for it.  (A plain slotted class, not a
+    data class: thousands are made, and its ``__init__`` is the cheapest.)"""
+
+    __slots__ = (
+        "start", "end", "key", "places", "surface", "sentence", "sentence_initial", "locative", "time_locative",
+        "paired", "word_class", "after_the", "region_country", "previous", "following", "chosen", "score", "scores",
+    )
+
+    def __init__(
+        self, start: int, end: int, key: str, places: tuple[int, ...], surface: str, sentence: int,
+        sentence_initial: bool, locative: bool, time_locative: bool, paired: str | None, word_class: str,
+        after_the: bool = False, region_country: str | None = None,
+    ) -> None:
+        self.start, self.end, self.key = start, end, key
+        self.places = places  # place codes (index * 2 + is_alternate_name)
+        self.surface, self.sentence = surface, sentence
+        self.sentence_initial, self.locative, self.time_locative = sentence_initial, locative, time_locative
+        self.paired = paired  # ISO code of the country/region after it
+        self.word_class = word_class  # "", "common", "calendar", "dictionary", "given"
+        self.after_the = after_the  # written "the X"
+        self.region_country = region_country  # the name is also a region of this country
+        self.previous: _Candidate | None = None  # the candidates before and after it in the text
+        self.following: _Candidate | None = None
+        self.chosen = -1
+        self.score = 0.0
+        self.scores: tuple[tuple[float, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -812,8 +837,10 @@ class _Lookup:
     def __init__(self, shared: _Lookup | None = None) -> None:
         self.codes: dict[str, tuple[int, ...]] = {}
         if shared is not None:
-            for slot in self.__slots__[1:]:
-                setattr(self, slot, getattr(shared, slot))
+            self.dictionary, self.gid, self.name, self.lat, self.lon = (
+                shared.dictionary, shared.gid, shared.name, shared.lat, shared.lon)
+            self.pop, self.cc, self.kind, self.admin1, self.priors, self.first_country = (
+                shared.pop, shared.cc, shared.kind, shared.admin1, shared.priors, shared.first_country)
             return
         self.dictionary: set[str] = set()
         self.gid: dict[int, int] = {}
@@ -863,7 +890,7 @@ class WorldLayer:
         self._small: _SmallTables | None = None
         self._size: int | None = None
         self._place_cache: dict[int, Place] = {}
-        self._words_seen: dict[str, tuple[str, bool]] = {}
+        self._words_seen: dict[str, tuple[str, bool, bool]] = {}
         self._keys_seen: dict[str, bool] = {}
         self._codes_seen: dict[str, tuple[int, ...]] = {}  # key -> place codes ((): names nothing)
         self._shared = _Lookup()  # the columns of the places those codes point to
@@ -925,18 +952,22 @@ class WorldLayer:
         MEMO_SIZE keys and places."""
         memo = self._codes_seen
         keys = keys if isinstance(keys, (set, frozenset)) else set(keys)
-        missing = [key for key in keys if key not in memo]
+        missing = []
+        codes = {}
+        for key in keys:
+            found = memo.get(key)
+            if found is None:
+                missing.append(key)
+            elif found:
+                codes[key] = found
         if missing and (len(memo) + len(missing) > MEMO_SIZE or len(self._shared.gid) > MEMO_SIZE):
             # bounded: a long batch must not grow without end (keys and places go together)
             memo.clear()
             self._shared = _Lookup()
             missing = list(keys)
+            codes = {}
         look = _Lookup(self._shared)
-        codes = look.codes
-        for key in keys:
-            found = memo.get(key)
-            if found:
-                codes[key] = found
+        look.codes = codes
         if missing:
             missing.sort()
             for i in range(0, len(missing), SQL_CHUNK):
@@ -1025,40 +1056,28 @@ class WorldLayer:
     # ---------------------------------------------------------------- mention finding
 
     @staticmethod
-    def _word_class(key: str, look: _Lookup) -> str:
-        if key in CALENDAR_WORDS:
-            return "calendar"
-        if key in COMMON_WORDS:
-            return "common"
-        if key in GIVEN_NAMES:
-            return "given"
-        if key in look.dictionary:
-            return "dictionary"
-        return ""
-
-    @staticmethod
     def _scan(walks: Sequence[tuple[int, list[tuple[int, str]]]], blocked: Sequence[tuple[int, int]],
-              look: _Lookup, tables: _SmallTables) -> list[_Span]:
-        """Every longest name match starting at a capitalised word, outside ``blocked``."""
+              look: _Lookup, tables: _SmallTables) -> list[tuple[int, int, str, tuple[int, ...], str | None, str | None]]:
+        """Every longest name match starting at a capitalised word, outside ``blocked``:
+        ``(start, end, key, place codes, region, adjective)`` (see _SmallTables)."""
         index, regions, adjectives = look.codes, tables.regions, tables.adjectives
         starts = [b[0] for b in blocked]
-        spans: list[_Span] = []
+        spans: list[tuple[int, int, str, tuple[int, ...], str | None, str | None]] = []
         consumed = 0
         for start, steps in walks:
             if start < consumed:
                 continue
-            best: tuple[int, str] | None = None
+            span_key = None
             for pos, key in steps:
                 if key in index or key in regions or key in adjectives:
-                    best = (pos, key)
-            if best is None:
+                    span_end, span_key = pos, key
+            if span_key is None:
                 continue
-            span_end, span_key = best
             i = bisect.bisect_right(starts, span_end - 1) - 1
             if i >= 0 and blocked[i][1] > start:
                 continue  # overlaps a curated mention or a masked name
             consumed = span_end
-            spans.append(_Span(start, span_end, span_key, index.get(span_key, ()), regions.get(span_key), adjectives.get(span_key)))
+            spans.append((start, span_end, span_key, index.get(span_key, ()), regions.get(span_key), adjectives.get(span_key)))
         return spans
 
     def find_mentions(
@@ -1097,15 +1116,23 @@ class WorldLayer:
         keys.update(key for _, _, key in abbreviations)
         look = self._lookup(keys)
 
-        person_words = _person_words(name_words, surnames, lambda key: _is_place_word(key, look, gazetteer))
+        place_words = _gazetteer_memo(gazetteer, ("place-words", str(self.path)))  # key -> _is_place_word
+
+        def is_place_word(key: str) -> bool:
+            found = place_words.get(key)
+            if found is None:
+                found = place_words[key] = _is_place_word(key, look, gazetteer)
+            return found
+
+        person_words = _person_words(name_words, surnames, is_place_word)
         blocked = sorted([(m.start, m.end) for m in curated_mentions] + masked)
         spans = self._scan(walks, blocked, look, tables)
         overlaps = _overlap_test(blocked)
         for start, end, key in abbreviations:
             codes = look.codes.get(key, ())
             if codes and not overlaps(start, end):
-                spans.append(_Span(start, end, key, codes, None, None))
-        spans.sort(key=lambda s: s.start)
+                spans.append((start, end, key, codes, None, None))
+        spans.sort(key=_first)
 
         # The article's countries: curated places, adjectives, regions, country names.
         context_countries: dict[str, int] = {}
@@ -1114,27 +1141,28 @@ class WorldLayer:
                 context_countries[place.country] = context_countries.get(place.country, 0) + 1
         candidates: list[_Candidate] = []
         context_regions: set[str] = set()
-        for span in spans:
-            surface = text[span.start:span.end]
-            if span.region and "." in span.region:
-                context_regions.add(span.region)
-            if span.adjective or (span.region and not span.places):
-                iso = (span.adjective or span.region or "").split(".")[0]
+        reversed_text = text[::-1]
+        first_countries = look.first_country
+        last = None
+        for start, end, key, places, region, adjective in spans:
+            if region and "." in region:
+                context_regions.add(region)
+            if adjective or (region and not places):
+                iso = (adjective or region or "").split(".")[0]
                 context_countries[iso] = context_countries.get(iso, 0) + 1
                 continue
-            cand = self._candidate(text, span, surface, sentence_starts, person_words, look, tables)
-            if cand is not None:
-                candidates.append(cand)
-        for before_cand, after_cand in zip(candidates, candidates[1:]):
-            before_cand.following, after_cand.previous = after_cand, before_cand
-        first_countries = look.first_country
-        for cand in candidates:
+            cand = self._candidate(text, reversed_text, start, end, key, places, region, sentence_starts, person_words, look, tables)
+            if cand is None:
+                continue
+            candidates.append(cand)
+            if last is not None:
+                last.following, cand.previous = cand, last
+            last = cand
             if cand.word_class == "" and not _is_acronym(cand.surface):
-                key = cand.span.key
                 iso = first_countries.get(key, "")
                 if iso == "":  # the country of the first country among the places of the name
                     iso = None
-                    for code in cand.span.places:
+                    for code in places:
                         if look.kind[code >> 1] == KIND_COUNTRY:
                             iso = look.cc[code >> 1]
                             break
@@ -1147,40 +1175,44 @@ class WorldLayer:
 
         # Two passes.  The first finds the places that need no help; their countries and
         # positions then inform the second, which decides every candidate afresh.
-        curated_anchors = sorted({(p.lat, p.lon) for p in curated_places if p.kind != "country"})
+        curated_anchors = _Anchors({(p.lat, p.lon) for p in curated_places if p.kind != "country"})
         first: list[_Candidate] = []
         first_cache: dict[Any, Any] = {}
+        first_terms = _country_terms(context_countries)
         for cand in candidates:
-            self._score(cand, context_countries, context_regions, curated_anchors, 3.0, first_cache, look, tables)
+            self._score(cand, context_countries, first_terms, context_regions, curated_anchors, 3.0, first_cache, look, tables)
             if cand.chosen >= 0:
                 first.append(cand)
         found_countries: dict[str, int] = {}
-        anchor_set = set(curated_anchors)
+        anchor_set = set(curated_anchors.points)
         for cand in first:
             if look.kind[cand.chosen] != KIND_COUNTRY:
                 iso = look.cc[cand.chosen]
                 found_countries[iso] = found_countries.get(iso, 0) + 1
                 anchor_set.add((look.lat[cand.chosen], look.lon[cand.chosen]))
-        anchors = sorted(anchor_set)
+        anchors = _Anchors(anchor_set)
         accepted: list[_Candidate] = []
         second_cache: dict[Any, Any] = {}
-        contexts: dict[str | None, dict[str, int]] = {}  # the countries, by the candidate's own
+        # the countries and their terms (see _country_terms), by the candidate's own
+        contexts: dict[str | None, tuple[dict[str, int], dict[str, float]]] = {}
         for cand in candidates:
             if cand.chosen >= 0 and (len(cand.scores) == 1 or cand.scores[0][0] - cand.scores[1][0] >= 4.5):
                 accepted.append(cand)  # decided in the first pass: more context cannot change it
                 continue
             own = look.cc[cand.chosen] if cand.chosen >= 0 and look.kind[cand.chosen] != KIND_COUNTRY else None
-            countries = contexts.get(own)
-            if countries is None:
+            found_context = contexts.get(own)
+            if found_context is None:
                 context = dict(context_countries)
                 for iso, count in found_countries.items():
                     context[iso] = context.get(iso, 0) + count - (1 if iso == own else 0)
-                countries = contexts[own] = {k: v for k, v in context.items() if v > 0}
-            self._score(cand, countries, context_regions, anchors, 2.5, second_cache, look, tables, own)
+                countries = {k: v for k, v in context.items() if v > 0}
+                found_context = contexts[own] = (countries, _country_terms(countries))
+            countries, terms = found_context
+            self._score(cand, countries, terms, context_regions, anchors, 2.5, second_cache, look, tables, own)
             if cand.chosen >= 0:
                 accepted.append(cand)
 
-        twins = _gazetteer_memo(gazetteer, ("twins", str(self.path)))
+        ids = _gazetteer_memo(gazetteer, ("ids", str(self.path)))
         accepted.sort(key=_candidate_start)
         readings: dict[tuple[str, int], tuple[str, float, tuple[str, ...]]] = {}  # (surface, id(scores)) -> fields
         place_ids, confidences, alternatives = [], [], []
@@ -1188,35 +1220,54 @@ class WorldLayer:
             reading = (cand.surface, id(cand.scores))  # (the scores of one reading are one tuple)
             fields = readings.get(reading)
             if fields is None:
-                fields = readings[reading] = self._mention_fields(cand, gazetteer, look, twins)
+                fields = readings[reading] = self._mention_fields(cand, gazetteer, look, ids)
             place_ids.append(fields[0])
             confidences.append(fields[1])
             alternatives.append(fields[2])
+        for cand in candidates:  # (no reference cycles left: the candidates go with the last reference)
+            cand.previous = cand.following = None
         return _build_mentions(accepted, place_ids, confidences, alternatives)
 
     def _candidate(
-        self, text: str, span: _Span, surface: str, sentence_starts: list[int], person_words: set[str],
-        look: _Lookup, tables: _SmallTables,
+        self, text: str, reversed_text: str, start: int, end: int, key: str, places: tuple[int, ...],
+        region: str | None, sentence_starts: list[int], person_words: set[str], look: _Lookup,
+        tables: _SmallTables,
     ) -> _Candidate | None:
-        """The span's reading in context, or ``None`` when the context says it is no place."""
-        if not span.places:
+        """The reading in context of the name ``text[start:end]`` (``key``, naming the
+        places ``places`` and the region ``region``), or ``None`` when the context says it
+        is no place.
+
+        The words before the span are read backwards in ``reversed_text`` (``text[::-1]``,
+        made once per article), at most 40 characters back and not before its sentence."""
+        if not places:
             return None
-        key = span.key
         if key in person_words:
             return None
+        surface = text[start:end]
         if " " not in key and _is_acronym(surface) != (key in ACRONYM_KEYS):
             return None  # "NICE", "AFP"; and "Us" is not the US
-        sentence = max(0, bisect.bisect_right(sentence_starts, span.start) - 1)
-        sent_start = sentence_starts[sentence]
-        before = text[max(sent_start, span.start - 40):span.start]
-        prev = _previous_word(before)
-        prev_word = prev.word if prev else ""
-        prev_gap = prev.gap if prev else ""
-        sentence_initial = prev is None or bool(SENTENCE_BREAK.search(prev_gap))
-        prev_key = _word_key(prev_word) if prev_word else ""
+        sentence = bisect.bisect_right(sentence_starts, start) - 1
+        if sentence < 0:
+            sentence = 0
+        lo = sentence_starts[sentence]  # the text before the span read: text[lo:start]
+        if lo < start - 40:
+            lo = start - 40
+        length = len(text)
+        prev = REVERSED_PREVIOUS_WORD.match(reversed_text, length - start, length - lo) if lo < start else None
+        if prev is None:
+            prev_gap = prev_key = ""
+            prev_upper = False
+            prev_at = lo
+            sentence_initial = True
+        else:
+            # (the gap is only searched and compared with one character: read as it is, backwards)
+            prev_gap, reversed_word = prev.group("gap", "word")
+            prev_at = length - prev.end()  # where the previous word begins
+            sentence_initial = prev_gap != " " and bool(SENTENCE_BREAK.search(prev_gap))
+            prev_key, prev_upper = _reversed_word_key(reversed_word)
         tight = prev_gap in (" ", "\u00a0")
-        if prev and not sentence_initial and tight:
-            if prev_word[:1].isupper():
+        if prev is not None and not sentence_initial and tight:
+            if prev_upper:
                 # Part of a longer name: "Paris Hilton", "George Washington", "Western Australia"
                 if prev_key in DIRECTION_WORDS or prev_key in TITLE_WORDS:
                     return None
@@ -1224,52 +1275,66 @@ class WorldLayer:
                     return None
             elif prev_key in TITLE_WORDS:
                 return None  # "leader Kim", "conductor Washington"
-        if prev and prev_key in CONNECTORS and tight:
-            before2 = _previous_word(before[: prev.start_offset])
-            if before2 and before2.gap in (" ", "\u00a0") and before2.word[:1].isupper():
-                key2 = _word_key(before2.word)
+        if prev is not None and prev_key in CONNECTORS and tight:
+            before2 = REVERSED_PREVIOUS_WORD.match(reversed_text, length - prev_at, length - lo) if lo < prev_at else None
+            if before2 and before2.group("gap") in (" ", "\u00a0") and before2.group("word")[-1:].isupper():
+                key2 = _reversed_word_key(before2.group("word"))[0]
                 if key2 not in PLACE_HEADS and key2 not in DIRECTION_WORDS:
                     return None  # "Bank of America", "Tour de France" (but "North of Denver")
-        nxt = NEXT_WORD.match(text, span.end)
+        nxt = NEXT_WORD.match(text, end)
         before_facility = False
         if nxt:
             next_word = nxt.group("word")
-            nkey = _word_key(next_word)
+            nkey = _WORD_KEYS.get(next_word) or _word_key_memo(next_word)
             before_facility = nkey in FACILITY_WORDS
             if next_word[:1].isupper() and not before_facility:
                 return None  # "Paris Hilton", "Washington Post", "Vancouver Island"
             if nkey in FEATURE_WORDS:
                 return None  # "the Thompson river", "the Melia hotel": a thing named after it
-        after = text[span.end:span.end + 60]
-        appositive = APPOSITIVE_PERSON.match(after)
+        appositive = APPOSITIVE_PERSON.match(text, end, end + 60) if text.startswith(",", end) else None
         if appositive and _word_key(appositive.group("noun")) in PERSON_NOUNS:
             return None  # "Washington, the conductor, ..."
-        paired = self._paired_region(after, tables, self._paired_seen)
+        paired = self._paired_region(text, end, tables, self._paired_seen)
         locative = not sentence_initial and (
             prev_key in LOCATIVES
-            or (prev_key == "of" and bool(PLACE_NOUN_BEFORE_OF.search(before[: prev.start_offset] if prev else "")))
+            or (prev_key == "of" and bool(PLACE_NOUN_BEFORE_OF.search(text[lo:prev_at])))
+        )
+        if " " in key:
+            word_class = ""
+        elif key in CALENDAR_WORDS:
+            word_class = "calendar"
+        elif key in COMMON_WORDS:
+            word_class = "common"
+        elif key in GIVEN_NAMES:
+            word_class = "given"
+        elif key in look.dictionary:
+            word_class = "dictionary"
+        else:
+            word_class = ""
+        after_the = not before_facility and not prev_upper and (
+            prev_key == "the" or (
+                prev_key not in LOCATIVES and prev_key not in CONNECTORS and prev is not None
+                and ARTICLE_BEFORE_REVERSED.match(reversed_text, length - prev_at, length - lo) is not None
+            )
         )
         return _Candidate(
-            span=span, surface=surface, sentence=sentence, sentence_initial=sentence_initial,
-            locative=locative, time_locative=prev_key in TIME_LOCATIVES,
-            paired=paired, word_class=self._word_class(key, look) if " " not in key else "",
-            after_the=not before_facility and not prev_word[:1].isupper() and (
-                prev_key == "the" or (prev_key not in LOCATIVES and prev_key not in CONNECTORS and bool(ARTICLE_BEFORE.search(before[: prev.start_offset] if prev else "")))
-            ),
-            region_country=span.region.split(".")[0] if span.region else None,
+            start, end, key, places, surface, sentence, sentence_initial, locative, prev_key in TIME_LOCATIVES,
+            paired, word_class, after_the, region.split(".")[0] if region else None,
         )
 
     @staticmethod
-    def _paired_region(after: str, tables: _SmallTables, memo: dict[tuple[str, ...], str | None] | None = None) -> str | None:
-        """The country (``"AU"``) or region (``"AU.02"``) named right after a place:
-        "Reading, England", "Orange, in Texas", "Perth (Western Australia)".  ``memo``
-        remembers the answer for the (up to four) words after the place."""
-        pm = PAIRED_REGION.match(after)
+    def _paired_region(text: str, end: int, tables: _SmallTables, memo: dict[tuple[str, ...], str | None] | None = None) -> str | None:
+        """The country (``"AU"``) or region (``"AU.02"``) named right after a place ending
+        at ``end``: "Reading, England", "Orange, in Texas", "Perth (Western Australia)"
+        (read in the next 60 characters).  ``memo`` remembers the answer for the (up to
+        four) words after the place."""
+        pm = PAIRED_REGION.match(text, end, end + 60)
         if not pm:
             return None
-        rest_words = WORD.findall(pm.group("rest"))[:4]
-        if not rest_words or not rest_words[0][:1].isupper():
+        rest = pm.group("rest")
+        if not rest[0].isupper():  # (the first of its words begins with that letter)
             return None
+        rest_words = WORD.findall(rest)[:4]
         if memo is None:
             return WorldLayer._region_named(rest_words, tables)
         words = tuple(rest_words)
@@ -1301,8 +1366,9 @@ class WorldLayer:
         self,
         cand: _Candidate,
         countries: dict[str, int],
+        country_terms: dict[str, float],
         regions: set[str],
-        anchors: list[tuple[float, float]],
+        anchors: _Anchors,
         threshold: float,
         nearest_cache: dict[Any, Any],
         look: _Lookup,
@@ -1313,17 +1379,11 @@ class WorldLayer:
         the scores of the others.  ``nearest_cache`` is one pass's memo (the distances to
         the anchors, and the outcome for each reading: the same name read the same way in
         the same context scores the same); ``own`` tells the readings of a pass apart whose
-        ``countries`` differ by the candidate's own first choice."""
+        ``countries`` differ by the candidate's own first choice.  ``country_terms`` are
+        :func:`_country_terms` of ``countries``."""
         cls = cand.word_class
         # A list of places: "Sydney, Adelaide and Perth" lends the locative of its neighbours.
-        span = cand.span
-        listed = False
-        for other in (cand.previous, cand.following):
-            if (other is not None and other.chosen >= 0 and other.sentence == cand.sentence
-                    and (0 < span.start - other.span.end <= 6 or 0 < other.span.start - span.end <= 6)):
-                listed = True
-                break
-        locative = cand.locative or listed
+        locative = cand.locative or _listed_with(cand, cand.previous) or _listed_with(cand, cand.following)
         paired = cand.paired
         sentence_initial = cand.sentence_initial
         strong = bool(paired) or (locative and not sentence_initial)
@@ -1333,23 +1393,27 @@ class WorldLayer:
         if cls == "common" and not strong:
             cand.chosen = -1
             return
-        reading = (span.key, paired, locative, sentence_initial, cand.after_the, own)
+        reading = (cand.key, paired, locative, sentence_initial, cand.after_the, own)
         decided = nearest_cache.get(reading)
         if decided is not None:
             cand.chosen, cand.score, cand.scores = decided
             return
         ranked: list[tuple[float, int, int]] = []  # (-score, -population, index): best first when sorted
-        top_count = max(countries.values(), default=1)
         capitals = tables.capitals
         admin1s, lats, lons, pops = look.admin1, look.lat, look.lon, look.pop
         priors = look.priors
         region_country = cand.region_country
+        # how often the article names the country the name is a region of ("Iowa"): 0 when
+        # that does not count (see below)
+        region_count = countries.get(region_country, 0) if region_country and not paired else 0
         after_the = cand.after_the
         given_weak = cls == "given" and not strong
         dictionary = cls == "dictionary"
+        near = anchors.bonus if anchors.points else None
+        country_is_region = COUNTRY_NAME_IS_REGION.get(cand.key) in countries
         if paired:
             paired_iso, _, paired_admin1 = paired.partition(".")
-        codes = span.places
+        codes = cand.places
         if len(codes) > MAX_CANDIDATES:  # sorted by population: keep the big ones and the local ones
             codes = codes[:MAX_CANDIDATES] + tuple(c for c in codes[MAX_CANDIDATES:] if look.cc[c >> 1] in countries)
         for code in codes:
@@ -1357,41 +1421,46 @@ class WorldLayer:
             if found is None:
                 found = self._prior(code, look, capitals)
             idx, kind, iso, pop, prior = found
+            # (the terms are added in one fixed order: the sums are compared and kept)
             if kind == KIND_COUNTRY:
-                if COUNTRY_NAME_IS_REGION.get(span.key) in countries and iso not in countries:
+                if country_is_region and iso not in countries:
                     continue
+                score = prior
+                if locative:
+                    score += 1.5
+                if sentence_initial:
+                    score -= 0.75
+                if given_weak:
+                    score -= 1.5
             else:
                 if after_the:
                     continue  # "the Andes", "the Blue Mountains", "the old Inca capital": not towns
-                if (region_country and not paired and idx not in capitals
-                        and countries.get(region_country, 0) >= max(1, countries.get(iso, 0))
+                if (region_count and idx not in capitals and region_count >= (countries.get(iso, 0) or 1)
                         and (region_country != iso or pop < 50_000)):
                     continue  # "Iowa", "Ontario" in an American or Canadian article are the regions
-            score = prior
-            if kind != KIND_COUNTRY:
+                score = prior
                 if paired:
                     score += 2.5 if paired_iso == iso else -3.0
                     if paired_admin1 and admin1s[idx] == paired:
                         score += 2.0
                 if countries:
                     # the article's own countries, the more it names them the more
-                    share = countries.get(iso, 0) / top_count
-                    score += 0.75 + 1.25 * share if share > 0 else -0.5
+                    score += country_terms.get(iso, -0.5)
                     if regions and admin1s[idx] in regions:
                         score += 1.0  # in a state or province the article names
-                if anchors:
+                if near is not None:
                     bonus = nearest_cache.get(idx)
                     if bonus is None:
-                        bonus = nearest_cache[idx] = _nearness_bonus(lats[idx], lons[idx], anchors)
+                        bonus = nearest_cache[idx] = near(lats[idx], lons[idx])
                     score += bonus
-            if locative:
-                score += 1.5
-            if sentence_initial:
-                score -= 0.75
-            if kind != KIND_COUNTRY and dictionary:
-                score -= 1.0
-            elif given_weak:
-                score -= 1.5
+                if locative:
+                    score += 1.5
+                if sentence_initial:
+                    score -= 0.75
+                if dictionary:
+                    score -= 1.0
+                elif given_weak:
+                    score -= 1.5
             ranked.append((-score, -pop, idx))
         if not ranked:
             cand.chosen = -1
@@ -1428,33 +1497,29 @@ class WorldLayer:
             found = look.priors[code] = (idx, kind, look.cc[idx], pop, prior)
         return found
 
-    def _mention_fields(self, cand: _Candidate, gazetteer: Any, look: _Lookup, twins: dict) -> tuple[str, float, tuple[str, ...]]:
-        """The place id, confidence and alternatives of an accepted candidate's mention."""
+    def _mention_fields(self, cand: _Candidate, gazetteer: Any, look: _Lookup, ids: dict) -> tuple[str, float, tuple[str, ...]]:
+        """The place id, confidence and alternatives of an accepted candidate's mention.
+        ``ids`` memoises the id a world place takes for a surface (:meth:`_place_id`)."""
         best = cand.chosen
-        place_id = self._curated_twin(best, cand.surface, gazetteer, look, twins) or f"gn:{look.gid[best]}"
+        surface = cand.surface
+        place_id = ids.get((best, surface)) or self._place_id(best, surface, gazetteer, look, ids)
         margin = cand.scores[0][0] - cand.scores[1][0] if len(cand.scores) > 1 else 3.0
         confidence = 0.55 + 0.07 * (cand.score - 2.5) + 0.05 * min(margin, 3.0)
         confidence = round(min(0.97, max(0.3, confidence)), 2)
         alternatives = []
         for _, idx in cand.scores[1:6]:
-            alt = self._curated_twin(idx, cand.surface, gazetteer, look, twins) or f"gn:{look.gid[idx]}"
+            alt = ids.get((idx, surface)) or self._place_id(idx, surface, gazetteer, look, ids)
             if alt != place_id and alt not in alternatives:
                 alternatives.append(alt)
         return place_id, confidence, tuple(alternatives)
 
-    @staticmethod
-    def _curated_twin(idx: int, surface: str, gazetteer: Any, look: _Lookup, twins: dict) -> str | None:
-        """The curated place this world place is (same name, within SAME_PLACE_KM), if any;
-        memoised in ``twins`` (per gazetteer and store: it depends on nothing else)."""
-        if gazetteer is None:
-            return None
-        memo_key = (idx, surface)
-        try:
-            return twins[memo_key]
-        except KeyError:
-            pass
-        twin = twins[memo_key] = WorldLayer._find_curated_twin(idx, surface, gazetteer, look)
-        return twin
+    def _place_id(self, idx: int, surface: str, gazetteer: Any, look: _Lookup, ids: dict) -> str:
+        """The id of the world place ``idx`` named ``surface``: that of the curated place it
+        is (same name, within SAME_PLACE_KM), if any, else ``gn:<geonameid>``; kept in
+        ``ids`` (per gazetteer and store: it depends on nothing else)."""
+        twin = self._find_curated_twin(idx, surface, gazetteer, look) if gazetteer is not None else None
+        place_id = ids[(idx, surface)] = twin or f"gn:{look.gid[idx]}"
+        return place_id
 
     @staticmethod
     def _find_curated_twin(idx: int, surface: str, gazetteer: Any, look: _Lookup) -> str | None:
@@ -1492,30 +1557,9 @@ class WorldLayer:
 # --------------------------------------------------------------------------- helpers
 
 
-class _Previous:
-    """The word before a name and the gap after it (a plain slotted class: cheap to make)."""
-
-    __slots__ = ("word", "gap", "start_offset")
-
-    def __init__(self, word: str, gap: str, start_offset: int) -> None:
-        self.word, self.gap, self.start_offset = word, gap, start_offset
-
-    def group(self, name: str) -> str:
-        return self.word if name == "word" else self.gap
-
-    def start(self) -> int:
-        return self.start_offset
-
-
+# The word before a name and the gap after it, matched backwards in the reversed text (at
+# the name's start, up to the start of what may be read before it): both come out reversed.
 REVERSED_PREVIOUS_WORD = re.compile(r"(?P<gap> [^\w]* ) (?P<word> [^\W\d_]+ (?: ['’] [^\W\d_]+ )* ) (?![^\W\d_])", re.VERBOSE)
-
-
-def _previous_word(before: str) -> _Previous | None:
-    """The last word of ``before`` and what follows it (matched on the reversed text)."""
-    m = REVERSED_PREVIOUS_WORD.match(before[::-1])
-    if m is None:
-        return None
-    return _Previous(m.group("word")[::-1], m.group("gap")[::-1], len(before) - m.end())
 
 
 def _nearest_other_km(lat: float, lon: float, anchors: Sequence[tuple[float, float]]) -> float:
@@ -1534,8 +1578,32 @@ def _nearest_other_km(lat: float, lon: float, anchors: Sequence[tuple[float, flo
     return math.sqrt(nearest2) * 111.195
 
 
+def _country_terms(countries: dict[str, int]) -> dict[str, float]:
+    """The score a place in each of ``countries`` (ISO code -> how often the article names
+    it) gets for it: 0.75 + 1.25 * its share of the most named country's count (a place
+    elsewhere gets -0.5)."""
+    top_count = max(countries.values(), default=1)
+    terms = {}
+    for iso, count in countries.items():
+        share = count / top_count
+        if share > 0:
+            terms[iso] = 0.75 + 1.25 * share
+    return terms
+
+
+def _listed_with(cand: _Candidate, other: _Candidate | None) -> bool:
+    """Whether ``other`` (the candidate before or after) is a place chosen in the same
+    sentence, at most 6 characters away: "Sydney, Adelaide and Perth"."""
+    return (other is not None and other.chosen >= 0 and other.sentence == cand.sentence
+            and (0 < cand.start - other.end <= 6 or 0 < other.start - cand.end <= 6))
+
+
+def _first(row: tuple) -> Any:
+    return row[0]
+
+
 def _candidate_start(cand: _Candidate) -> int:
-    return cand.span.start
+    return cand.start
 
 
 def _build_mentions(
@@ -1547,10 +1615,9 @@ def _build_mentions(
     a Python call and a ``object.__setattr__`` per field; here the objects are allocated in
     one go and each field's slot is set over the whole column in C).  Falls back on the
     ordinary constructor when the data class has validation or another layout."""
-    spans = [cand.span for cand in accepted]
     columns = (
-        [span.start for span in spans],
-        [span.end for span in spans],
+        [cand.start for cand in accepted],
+        [cand.end for cand in accepted],
         [cand.surface for cand in accepted],
         place_ids,
         [cand.sentence for cand in accepted],
@@ -1583,6 +1650,30 @@ def _nearness_bonus(lat: float, lon: float, anchors: Sequence[tuple[float, float
             nearest2 = d2
     nearest = math.sqrt(nearest2) * 111.195
     return 1.5 if nearest <= NEAR_KM else 0.75 if nearest <= REGION_KM else 0.0
+
+
+NEAR_LAT_WINDOW = REGION_KM / 111.195 + 0.5
+"""Degrees of latitude beyond which an anchor is surely more than REGION_KM away (with a
+margin for rounding): it cannot change :func:`_nearness_bonus`."""
+
+
+class _Anchors:
+    """The places a pass scores nearness to, sorted by latitude, for
+    :func:`_nearness_bonus` over only those within :data:`NEAR_LAT_WINDOW` degrees of
+    latitude (the others are too far to count; most places of a common name are far from
+    all of an article's places)."""
+
+    __slots__ = ("points", "lats")
+
+    def __init__(self, points: Sequence[tuple[float, float]] | set[tuple[float, float]]) -> None:
+        self.points = sorted(points)
+        self.lats = [lat for lat, _ in self.points]
+
+    def bonus(self, lat: float, lon: float) -> float:
+        """``_nearness_bonus(lat, lon, self.points)``."""
+        lo = bisect.bisect_left(self.lats, lat - NEAR_LAT_WINDOW)
+        hi = bisect.bisect_right(self.lats, lat + NEAR_LAT_WINDOW, lo)
+        return _nearness_bonus(lat, lon, self.points[lo:hi]) if lo < hi else 0.0
 
 
 _ACRONYMS: dict[str, bool] = {}
@@ -1737,62 +1828,80 @@ POSSESSIVE_ENDINGS = ("'s", "’s")
 NAME_TAIL_PART = re.compile(r"(?P<gap> [ \u00A0\-] | \.[ \u00A0]? ) (?P<word> [^\W\d_]+ (?: ['’] [^\W\d_]+ )* )", re.VERBOSE)
 
 
+# CAPITALISED_WORD, looking ahead (without taking it) at the next word of a name it may
+# begin, as NAME_TAIL_PART would match it: groups "gap" and "next" (None when there is none).
+CAPITALISED_WORD_AND_NEXT = re.compile(
+    CAPITALISED_WORD.pattern + r""" (?= (?P<gap> [ \u00A0\-] | \.[ \u00A0]? ) (?P<next> [^\W\d_]+ (?: ['’] [^\W\d_]+ )* ) | )""",
+    re.VERBOSE,
+)
+
+
+def _walk_word(word: str, may_begin_longer: Callable[[str], bool]) -> tuple[str, bool, bool]:
+    """``(key, may begin a longer key, possessive)`` of a word of a name; the key of a
+    possessive ("Kim's") is its stem's."""
+    possessive = word.endswith(POSSESSIVE_ENDINGS)
+    key = _word_key(word[:-2] if possessive else word)
+    return key, may_begin_longer(key), possessive
+
+
 def _name_walks(
     text: str,
     may_begin_longer: Callable[[str], bool] = lambda key: True,
-    words_seen: dict[str, tuple[str, bool]] | None = None,
+    words_seen: dict[str, tuple[str, bool, bool]] | None = None,
     keys_seen: dict[str, bool] | None = None,
 ) -> list[tuple[int, list[tuple[int, str]]]]:
     """For each capitalised word, where it starts and the keys of the names it may begin:
     ``(end, key)`` for it alone and with each of the next words (up to MAX_NAME_WORDS in
     all) joined by one space or hyphen ("Rio de Janeiro", "Saint-Étienne"), or by a dot
     after an abbreviation ("St. Louis").  A possessive ("Kim's") ends a name, and so does a
-    key that no longer key begins with (``may_begin_longer``).  ``words_seen`` (word -> key,
-    may begin longer) and ``keys_seen`` (key -> may begin longer) memoise across calls."""
+    key that no longer key begins with (``may_begin_longer``).  ``words_seen`` (word ->
+    :func:`_walk_word`) and ``keys_seen`` (key -> may begin longer) memoise across calls.
+
+    The capitalised words are found with the word after each (CAPITALISED_WORD_AND_NEXT):
+    most names that go on stop after one more word, which then needs no match of its own."""
     walks: list[tuple[int, list[tuple[int, str]]]] = []
     words_seen = {} if words_seen is None else words_seen
     keys_seen = {} if keys_seen is None else keys_seen
-    for m in CAPITALISED_WORD.finditer(text):
+    for m in CAPITALISED_WORD_AND_NEXT.finditer(text):
         word = m[1]  # (the group "word")
-        end = m.end()
-        possessive = word.endswith(POSSESSIVE_ENDINGS)
-        if possessive:
-            word, end = word[:-2], end - 2
         seen = words_seen.get(word)
         if seen is None:
-            key = _word_key(word)
-            seen = words_seen[word] = (key, may_begin_longer(key))
-        key, longer = seen
-        steps = [(end, key)]
-        if longer and not possessive:
-            # the next words, one at a time (most names stop after one)
-            pos = end
-            for _ in range(MAX_NAME_WORDS - 1):
+            seen = words_seen[word] = _walk_word(word, may_begin_longer)
+        key, longer, possessive = seen
+        start, pos = m.span()
+        if possessive:
+            walks.append((start, [(pos - 2, key)]))
+            continue
+        if not longer or m["next"] is None:
+            walks.append((start, [(pos, key)]))
+            continue
+        # the next words, one at a time (most names stop after one)
+        steps = [(pos, key)]
+        gap, w = m.group("gap", "next")
+        pos = m.end("next")
+        for more in range(MAX_NAME_WORDS - 1):
+            if more:
                 part = NAME_TAIL_PART.match(text, pos)
                 if part is None:
                     break
+                gap, w = part.group("gap", "word")
                 pos = part.end()
-                if part.group("gap")[0] == "." and key.rsplit(" ", 1)[-1] not in ABBREVIATIONS:
-                    break
-                w = part.group("word")
-                w_end = pos
-                possessive = w.endswith(POSSESSIVE_ENDINGS)
-                if possessive:
-                    w, w_end = w[:-2], w_end - 2
-                seen = words_seen.get(w)
-                if seen is None:
-                    w_key = _word_key(w)
-                    seen = words_seen[w] = (w_key, may_begin_longer(w_key))
-                key = key + " " + seen[0]
-                steps.append((w_end, key))
-                if possessive:
-                    break
-                longer = keys_seen.get(key)
-                if longer is None:
-                    longer = keys_seen[key] = may_begin_longer(key)
-                if not longer:
-                    break
-        walks.append((m.start(), steps))
+            if gap[0] == "." and key.rsplit(" ", 1)[-1] not in ABBREVIATIONS:
+                break
+            seen = words_seen.get(w)
+            if seen is None:
+                seen = words_seen[w] = _walk_word(w, may_begin_longer)
+            key = key + " " + seen[0]
+            if seen[2]:  # a possessive ends the name
+                steps.append((pos - 2, key))
+                break
+            steps.append((pos, key))
+            longer = keys_seen.get(key)
+            if longer is None:
+                longer = keys_seen[key] = may_begin_longer(key)
+            if not longer:
+                break
+        walks.append((start, steps))
     return walks
 
 
@@ -1864,6 +1973,224 @@ def _given_name_matches(text: str, starts: Sequence[int]) -> list[re.Match[str]]
     return matches
 
 
+# The text folded for the name scanner (:class:`_NameScanner`): ASCII letters lower-cased,
+# digits kept, every other character (punctuation, spaces, non-ASCII letters) a space.
+WORD_FOLD = bytes(c + 32 if 65 <= c <= 90 else c if (48 <= c <= 57 or 97 <= c <= 122) else 32 for c in range(256))
+# Characters that re.IGNORECASE matches to an ASCII letter although they are not ASCII
+# (dotted and dotless i, long s, Kelvin sign): a text with one is scanned the slow way.
+ASCII_CASE_TWINS = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def _word_folded(text: str) -> str | None:
+    """``" " + folded + " "``: the text with its ASCII letters lower-cased, its digits kept
+    and every other character a space (one character for one: ``folded[i]`` stands for
+    ``text[i]``), padded with a space on both sides; ``None`` for a text with a character
+    that re.IGNORECASE would match to an ASCII letter (:data:`ASCII_CASE_TWINS`).
+
+    A whole ASCII word of the text, after no word character, is then ``" word "`` in it:
+    what :class:`_NameScanner` looks for, all in C."""
+    if not text.isascii() and ASCII_CASE_TWINS.search(text):
+        return None
+    return " " + text.encode("ascii", "replace").translate(WORD_FOLD).decode("ascii") + " "
+
+
+class _NameScanner:
+    """One Aho-Corasick automaton (pyahocorasick) over :func:`_word_folded` text for the
+    three scans of people's names: the words before which a title match can begin
+    (:data:`TITLE_WORDS`), the first names before which a surname match can begin
+    (:data:`GIVEN_NAMES` and :data:`_COMMON_FIRST_NAMES_ONLY`), and for each of the
+    gazetteer's ``not_places`` an *anchor*: its longest plain word, with the words before
+    it (so "The Washington Post" is looked for at "washington", not at every "the").
+
+    Every match of :data:`TITLE_BEFORE_NAME`, :data:`GIVEN_THEN_SURNAME` and the
+    ``not_places`` pattern whose words are in these lists begins where the automaton
+    finds one of its words, so the patterns are tried only there: a few times an article,
+    where the full scans try them before every capitalised word (see
+    :func:`_people_and_names` for how the patterns' left-to-right scans are kept)."""
+
+    __slots__ = ("automaton", "pattern", "anchored")
+
+    def __init__(self, phrases: Sequence[str], pattern: re.Pattern[str] | None) -> None:
+        import ahocorasick
+
+        entries: dict[str, list] = {}  # padded key -> [is title, is first name, prefixes of not-places]
+
+        def entry(word: str) -> list:
+            return entries.setdefault(f" {word} ", [False, False, []])
+
+        for word in TITLE_WORDS:
+            entry(word)[0] = True
+        for word in GIVEN_NAMES | _COMMON_FIRST_NAMES_ONLY:
+            entry(word)[1] = True
+        self.pattern = pattern
+        self.anchored = pattern is not None and all(phrase.isascii() for phrase in phrases)
+        if self.anchored:
+            for phrase in sorted(set(phrases)):
+                words = [w for w in re.split(r"[\s\-]+", phrase.strip()) if w]
+                if not words:
+                    continue
+                anchor = _anchor_index(words)
+                key = words[anchor].encode("ascii").translate(WORD_FOLD).decode("ascii")
+                if not key.strip():
+                    self.anchored = False  # a phrase of punctuation: scanned the slow way
+                    break
+                prefix = tuple(w.lower() for w in words[:anchor])
+                found = entry(key)[2]
+                if prefix not in found:
+                    found.append(prefix)
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
+        for key, (is_title, is_given, prefixes) in entries.items():
+            automaton.add_word(key, (len(key), is_title, is_given, tuple(prefixes)))
+        automaton.make_automaton()
+        self.automaton = automaton
+
+    def scan(self, padded: str) -> tuple[list[int], list[int], list[int]]:
+        """Where title words, first names and possible ``not_places`` begin in the text of
+        ``padded`` (:func:`_word_folded`), each list in text order."""
+        titles: list[int] = []
+        given: list[int] = []
+        phrases: set[int] = set()
+        for end, (length, is_title, is_given, prefixes) in self.automaton.iter(padded):
+            at = end - length + 1  # the word's offset in the text (the key's pad is before it)
+            if is_title:
+                titles.append(at)
+            if is_given:
+                given.append(at)
+            for prefix in prefixes:
+                start = _phrase_start(padded, at + 1, prefix) if prefix else at
+                if start >= 0:
+                    phrases.add(start)
+        return titles, given, sorted(phrases)
+
+
+def _anchor_index(words: Sequence[str]) -> int:
+    """The word of a ``not_places`` phrase to look for: the longest of the plain words
+    (ASCII letters and digits) that only plain words come before (the first among equals)."""
+    best = 0
+    for i in range(1, len(words)):
+        if not (words[i - 1].isascii() and words[i - 1].isalnum()):
+            break
+        if words[i].isascii() and words[i].isalnum() and len(words[i]) > len(words[best]):
+            best = i
+    return best
+
+
+def _phrase_start(padded: str, word_at: int, prefix: Sequence[str]) -> int:
+    """The text offset where a phrase would begin whose word at ``padded[word_at]`` comes
+    after the (plain, lower-case) words ``prefix``, each followed by some spaces of the
+    folded text; -1 when the words are not there."""
+    pos = word_at
+    for core in reversed(prefix):
+        gap = pos
+        while gap > 1 and padded[gap - 1] == " ":
+            gap -= 1
+        begin = gap - len(core)
+        if gap == pos or begin < 1 or padded[begin:gap] != core:
+            return -1
+        pos = begin
+    return pos - 1
+
+
+_SCANNERS: dict[tuple[str, ...], _NameScanner] = {}
+
+
+def _name_scanner(gazetteer: Any) -> _NameScanner:
+    """The name scanner of ``gazetteer``'s ``not_places``: built once per gazetteer data
+    (in its ``cached``), or once per list of phrases for other gazetteers."""
+
+    def build() -> _NameScanner:
+        phrases = tuple(getattr(gazetteer, "not_places", ()) or ()) if gazetteer is not None else ()
+        finder = _not_place_finder(gazetteer) if phrases else None
+        return _NameScanner(phrases, finder[0] if finder is not None else None)
+
+    cached = getattr(gazetteer, "cached", None)
+    if callable(cached):
+        return cached(("world-name-scanner",), build)
+    phrases = tuple(getattr(gazetteer, "not_places", ()) or ()) if gazetteer is not None else ()
+    scanner = _SCANNERS.get(phrases)
+    if scanner is None:
+        if len(_SCANNERS) >= 16:
+            _SCANNERS.clear()  # bounded
+        scanner = _SCANNERS[phrases] = build()
+    return scanner
+
+
+# Up to (and with) the last character before a point that cannot be inside a match of
+# TITLE_BEFORE_NAME (one that is not a word character, apostrophe, space, hyphen or dot).
+LAST_HARD_BREAK = re.compile(r"(?s: .* ) [^\w'’ \u00a0\-.]", re.VERBOSE)
+REPLAY_CHARACTERS = 2000
+"""How far back :func:`_title_matches_at` looks for where to replay the scan from."""
+REPLAY_WORDS = 64
+"""The most capitalised words a replay of a scan goes over (else the whole scan is made,
+once per article: pathological texts stay linear)."""
+
+
+def _title_matches_at(text: str, title_starts: Sequence[int], starts: Sequence[int]) -> list[re.Match[str]]:
+    """The matches of :data:`TITLE_BEFORE_NAME`'s scan (``finditer``) whose title is one of
+    :data:`TITLE_WORDS`, given where such titles may begin (``title_starts``, from
+    :meth:`_NameScanner.scan`) and where the capitalised words begin (``starts``).
+
+    The scan takes any word before a capitalised word as a title, and each match hides
+    what it covers from the next: "met President Trump" is one match ("met", then the
+    name "President Trump"), which hides "President".  Only a capitalised title after a
+    space or hyphen (or one after an apostrophe, inside a name) can be hidden like that;
+    for those the scan is replayed from the last character no match can cross."""
+    found = []
+    full: set[int] | None = None  # where the matches of the whole scan begin, when made
+    for at in title_starts:
+        m = TITLE_BEFORE_NAME.match(text, at)
+        if m is None:
+            continue
+        if at > 0 and (text[at - 1] in "'’" or ("A" <= text[at] <= "Z" and text[at - 1] in " \u00a0-")):
+            since = max(0, at - REPLAY_CHARACTERS)
+            brk = LAST_HARD_BREAK.match(text, since, at)
+            first = bisect.bisect_left(starts, brk.end() if brk is not None else since)
+            last = bisect.bisect_right(starts, m.start("name"))
+            if full is None and (brk is None and since > 0 or last - first > REPLAY_WORDS):
+                full = {r.start() for r in _title_matches(text, starts)}
+            if full is not None:
+                if at not in full:
+                    continue  # hidden by the match before it
+            elif not any(r.start() == at for r in _title_matches(text, starts[first:last])):
+                continue  # hidden by the match before it
+        found.append(m)
+    return found
+
+
+def _given_name_matches_at(text: str, given_starts: Sequence[int], starts: Sequence[int]) -> list[re.Match[str]]:
+    """The matches of :data:`GIVEN_THEN_SURNAME`'s scan (``finditer``) that begin at
+    ``given_starts`` (where first names may begin, from :meth:`_NameScanner.scan`), given
+    where the capitalised words begin (``starts``).
+
+    Each match of the scan takes the capitalised word after it as its surname, which
+    cannot begin a match: in a row of matching words ("Anna Maria Lisa Smith") the first,
+    third, ... begin matches.  So a match at a first name counts when an even number of
+    matching words come right before it."""
+    found = []
+    full: set[int] | None = None  # where the matches of the whole scan begin, when made
+    for at in given_starts:
+        m = GIVEN_THEN_SURNAME.match(text, at)
+        if m is None:
+            continue
+        if full is None:
+            i = bisect.bisect_left(starts, at)
+            row = 0
+            while i > 0 and row <= REPLAY_WORDS:
+                before = GIVEN_THEN_SURNAME.match(text, starts[i - 1])
+                if before is None or before.start("surname") != starts[i]:
+                    break
+                row += 1
+                i -= 1
+            if row <= REPLAY_WORDS:
+                if row % 2 == 0:
+                    found.append(m)
+                continue
+            full = {r.start() for r in _given_name_matches(text, starts)}
+        if at in full:
+            found.append(m)
+    return found
+
+
 def _people_and_names(
     text: str, gazetteer: Any, starts: Sequence[int] | None = None,
 ) -> tuple[list[tuple[int, int]], list[str], list[tuple[str, str]]]:
@@ -1871,25 +2198,55 @@ def _people_and_names(
     capitalised words (people's names stay masked everywhere in the article: "Kim" after
     "Kim Jong Un", unless the word is a place); and surnames after a first name, each with
     the key that decides whether it is a place ("Donald Trump" but not "Sydney Adelaide").
-    ``starts``: where the text's capitalised words (CAPITALISED_WORD) begin, when known."""
+    ``starts``: where the text's capitalised words (CAPITALISED_WORD) begin, when known.
+
+    The spans are those of the gazetteer's ``not_places`` pattern, of
+    :data:`TITLE_BEFORE_NAME` and of :data:`GIVEN_THEN_SURNAME` (each scanned left to right
+    with ``finditer``); :class:`_NameScanner` finds where their matches can begin, so
+    the patterns are tried only there."""
     masked: list[tuple[int, int]] = []
     name_words: list[str] = []
     surnames: list[tuple[str, str]] = []
     if starts is None:
         starts = [m.start() for m in CAPITALISED_WORD.finditer(text)]
 
-    finder = _not_place_finder(gazetteer)
-    if finder is not None:
-        for m in _not_place_matches(text, finder):
-            masked.append((m.start(), m.end()))
-            name_words.extend(_name_keys(m.group(0)))
-    for m in _title_matches(text, starts):
+    padded = _word_folded(text)
+    if padded is None:  # (a text with İ, ı, ſ or K: the full scans)
+        finder = _not_place_finder(gazetteer)
+        not_places = _not_place_matches(text, finder) if finder is not None else []
+        titles = _title_matches(text, starts)
+        given = _given_name_matches(text, starts)
+    else:
+        scanner = _name_scanner(gazetteer)
+        title_starts, given_starts, phrase_starts = scanner.scan(padded)
+        pattern = scanner.pattern
+        if pattern is None:
+            not_places = []
+        elif scanner.anchored:
+            not_places = []
+            consumed = 0
+            for at in phrase_starts:
+                if at < consumed:
+                    continue
+                m = pattern.match(text, at)
+                if m is not None:
+                    not_places.append(m)
+                    consumed = m.end()
+        else:
+            not_places = _not_place_matches(text, _not_place_finder(gazetteer))
+        titles = _title_matches_at(text, title_starts, starts) if title_starts else []
+        given = _given_name_matches_at(text, given_starts, starts) if given_starts else []
+
+    for m in not_places:
+        masked.append((m.start(), m.end()))
+        name_words.extend(_name_keys(m.group(0)))
+    for m in titles:
         title_key = _word_key(m.group("title"))
         if title_key in TITLE_WORDS and title_key not in ("st", "saint"):
             # "President Trump's", "Mr Kim" -> mask
             masked.append((m.start("name"), m.end("name")))
             name_words.extend(_name_keys(m.group("name")))
-    for m in _given_name_matches(text, starts):
+    for m in given:
         given_key = _word_key(m.group("given"))
         if given_key in GIVEN_NAMES or given_key in _COMMON_FIRST_NAMES_ONLY:
             surname = m.group("surname")

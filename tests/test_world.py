@@ -483,3 +483,135 @@ def test_mentions_built_in_bulk_equal_constructed_ones(world_gazetteer):
                           sentence=m.sentence, confidence=m.confidence, alternatives=m.alternatives)
         assert m == rebuilt and hash(m) == hash(rebuilt)
         assert text[m.start:m.end] == m.surface
+
+
+def _people_by_full_scans(text: str, gazetteer) -> tuple[list, list, list]:
+    """What :func:`routemap.world._people_and_names` must find, from the full-text scans
+    (``finditer``) of its three patterns."""
+    from routemap import world as w
+
+    masked, name_words, surnames = [], [], []
+    finder = w._not_place_finder(gazetteer)
+    for m in finder[0].finditer(text):
+        masked.append((m.start(), m.end()))
+        name_words.extend(w._name_keys(m.group(0)))
+    for m in w.TITLE_BEFORE_NAME.finditer(text):
+        title = w._word_key(m.group("title"))
+        if title in w.TITLE_WORDS and title not in ("st", "saint"):
+            masked.append((m.start("name"), m.end("name")))
+            name_words.extend(w._name_keys(m.group("name")))
+    for m in w.GIVEN_THEN_SURNAME.finditer(text):
+        given = w._word_key(m.group("given"))
+        if given in w.GIVEN_NAMES or given in w._COMMON_FIRST_NAMES_ONLY:
+            surname = m.group("surname")
+            head = w._word_key(surname.split("-")[0])
+            surnames.extend((head, key) for key in w._name_keys(surname))
+    return masked, name_words, surnames
+
+
+def test_the_name_scanner_finds_what_the_full_scans_find(gazetteer):
+    """The scanner tries the patterns only where a title, a first name or a not-place's
+    anchor word begins; what the patterns' left-to-right scans hide (a title inside the
+    name of the match before it, every other first name in a row of them, a phrase
+    inside another) stays hidden."""
+    import random
+
+    from routemap import world as w
+
+    pieces = ["Mr", "mr", "Mr.", "MR", "President", "president", "Leader", "leader", "said", "met", "US",
+              "Kim", "Jong", "Un", "Donald", "Trump", "Anna", "Maria", "Lisa", "Smith-Jones", "O'Mr",
+              "x'President", "The", "the", "THE", "Washington", "Post", "Workers'", "Party", "of", "Korea",
+              "Air", "China", "Korean", "War", "St.", "Louis", "ıx", "ſtar", "K\u212aim", "İstanbul", "Élan",
+              "_", "1", "Boeing", "747"]
+    rng = random.Random(11)
+    texts = _tricky_texts() + [
+        "He met President Trump. US President Trump and South Korean President Moon met Mr. Kim.",
+        "said Anna Maria Lisa Smith; Donald Trump, Sydney Adelaide and John Paul George Ringo Starr.",
+        "The  Washington\nPost and the washington-post, KIM JONG-UN and Kim Jong Un's train.",
+        # long runs: no break for thousands of characters, rows of a hundred first names
+        "met President Kim " * 300, "in 1999 President Kim met " * 200, "Anna " * 301 + "Smith",
+        "Anna " * 300 + "Smith, Mr Kim said",
+    ]
+    for _ in range(3000):
+        texts.append("".join(rng.choice(pieces) + rng.choice(["", " ", " ", "  ", "-", ". ", ", ", "\u00a0", "\n", "'"])
+                             for _ in range(rng.randint(1, 30))))
+    for text in texts:
+        assert w._people_and_names(text, gazetteer) == _people_by_full_scans(text, gazetteer), text
+
+
+def test_reading_backwards_matches_reading_forwards():
+    """The word before a name and an article before that are read in the reversed text,
+    bounded by ``pos``/``endpos``, as the forward patterns read the slice before the name."""
+    import random
+
+    from routemap import world as w
+
+    pieces = ["the", "The", "THE", "a", "A", "an", "An", "then", "ba", "x", " ", "  ", "\u00a0", ".", ",", "\n", "é", "_", "1", "Kim", "of", "’s"]
+    rng = random.Random(5)
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        n = len(text)
+        lo = rng.randint(0, n)
+        end = rng.randint(lo, n)
+        backwards = text[::-1]
+        assert bool(w.ARTICLE_BEFORE.search(text[lo:end])) == (w.ARTICLE_BEFORE_REVERSED.match(backwards, n - end, n - lo) is not None), (text, lo, end)
+        forward = w.REVERSED_PREVIOUS_WORD.match(text[lo:end][::-1])
+        bounded = w.REVERSED_PREVIOUS_WORD.match(backwards, n - end, n - lo) if lo < end else None
+        # (the same gap and word, and the same start of the word in the slice)
+        assert (forward and (forward.group("gap", "word"), end - lo - forward.end())) == (bounded and (bounded.group("gap", "word"), n - bounded.end() - lo))
+
+
+def test_nearness_within_the_latitude_window_is_nearness_to_all():
+    import random
+
+    from routemap import world as w
+
+    rng = random.Random(8)
+    for _ in range(3000):
+        lat, lon = rng.uniform(-85, 85), rng.uniform(-180, 180)
+        points = [(max(-90.0, min(90.0, lat + rng.uniform(-30, 30))), rng.uniform(-180, 180) if rng.random() < 0.3 else lon + rng.uniform(-20, 20))
+                  for _ in range(rng.randint(0, 12))]
+        if points and rng.random() < 0.2:
+            points.append((lat, lon))  # the place itself does not count
+        assert w._Anchors(points).bonus(lat, lon) == w._nearness_bonus(lat, lon, points)
+
+
+def test_name_walks_see_every_capitalised_word():
+    from routemap import world as w
+
+    for text in _tricky_texts():
+        assert [m.span() for m in w.CAPITALISED_WORD_AND_NEXT.finditer(text)] == [m.span() for m in w.CAPITALISED_WORD.finditer(text)]
+        assert [start for start, _ in w._name_walks(text)] == [m.start() for m in w.CAPITALISED_WORD.finditer(text)]
+
+
+def test_world_mentions_merge_after_the_curated_ones_whatever_their_order():
+    """The merge takes the curated spans as they are when they come in order, and builds
+    them up one by one otherwise: the same mentions either way."""
+    import random
+
+    from routemap.places import _Intervals, _merge
+
+    def merged_one_by_one(curated, extra):
+        taken = _Intervals()
+        for m in curated:
+            taken.add(m.start, m.end)
+        kept = list(curated)
+        for m in sorted(extra, key=lambda m: (m.start, -m.end)):
+            if not taken.overlaps(m.start, m.end):
+                taken.add(m.start, m.end)
+                kept.append(m)
+        return tuple(sorted(kept, key=lambda m: (m.start, m.end)))
+
+    rng = random.Random(3)
+    for _ in range(2000):
+        def mentions(count, tag, shortest=1):
+            out = []
+            for i in range(count):
+                start = rng.randint(0, 60)
+                out.append(Mention(start, start + rng.randint(shortest, 8), "x", f"{tag}{i}", 0))
+            return out
+        curated = sorted(mentions(rng.randint(0, 6), "c"), key=lambda m: (m.start, m.end))
+        if rng.random() < 0.5:  # the usual case: in order, none overlapping
+            curated = [m for i, m in enumerate(curated) if all(m.start >= o.end for o in curated[:i])]
+        extra = mentions(rng.randint(0, 8), "w", shortest=0 if rng.random() < 0.1 else 1)
+        assert _merge(tuple(curated), extra) == merged_one_by_one(curated, extra)
