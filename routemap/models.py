@@ -18,7 +18,9 @@ The stages and the values they pass::
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Literal
 
 __all__ = [
@@ -155,9 +157,6 @@ def mentions_from_columns(*columns) -> tuple[Mention, ...]:
     set over all of them (the frozen dataclass's ``__init__`` sets fields one call at a time).
     Falls back to the constructor if :class:`Mention` ever changes layout.
     """
-    from collections import deque
-    from itertools import repeat
-
     if getattr(Mention, "__slots__", None) != _MENTION_FIELDS or hasattr(Mention, "__post_init__"):
         return tuple(map(Mention, *columns))
     columns = [list(column) for column in columns]
