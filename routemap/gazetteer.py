@@ -777,7 +777,13 @@ def _stat_key(path: Path) -> tuple[str, int, int]:
 
 @functools.lru_cache(maxsize=32)
 def _parse_cached(resolved: str, mtime_ns: int, size: int, shown: str) -> _ParsedFile:
-    text = Path(resolved).read_text(encoding="utf-8")
+    data = Path(resolved).read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise GazetteerError([GazetteerProblem(
+            shown, line, f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the gazetteer as UTF-8")]) from None
     return _FileParser(shown).parse(text)
 
 
@@ -825,6 +831,9 @@ def load_gazetteer(path: str | os.PathLike[str] | None = None) -> Gazetteer:
 def validate_gazetteer_file(path: str | os.PathLike[str] | None = None) -> list[GazetteerProblem]:
     """Every problem of a gazetteer file (with the bundled file if it says ``extends: bundled``),
     sorted by file and line.  Raises :class:`OSError` when the file cannot be read."""
-    keys = _file_keys(Path(path) if path is not None else None)
-    assembled = _assemble([_parse_cached(*key) for key in keys])
+    try:
+        keys = _file_keys(Path(path) if path is not None else None)
+        assembled = _assemble([_parse_cached(*key) for key in keys])
+    except GazetteerError as exc:  # a file that cannot even be parsed (not UTF-8)
+        return list(exc.problems)
     return sorted(assembled.problems, key=lambda p: (p.path, p.line or 0, p.message))

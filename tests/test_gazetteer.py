@@ -26,8 +26,9 @@ GOOD = DATA / "good.yaml"
 
 
 def marked_lines(path: Path) -> set[int]:
-    """Lines of a hand-made bad file that carry the ``# BAD`` marker."""
-    return {number for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "# BAD" in text}
+    """Lines of a hand-made bad file that carry the ``# BAD`` marker (read as Latin-1, so a
+    file that is not UTF-8 can be marked too)."""
+    return {number for number, text in enumerate(path.read_text(encoding="latin-1").splitlines(), 1) if "# BAD" in text}
 
 
 def line_of(path: Path, text: str) -> int:
@@ -77,6 +78,7 @@ BAD_FILES = [
     ("bad_via.yaml", "via"),
     ("bad_yaml_syntax.yaml", "YAML syntax error"),
     ("bad_references.yaml", ""),
+    ("bad_not_utf8.yaml", "not UTF-8"),
 ]
 
 
