@@ -34,7 +34,7 @@ def _stem_of(path: str) -> str:
 
 
 @click.command(name="map")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, allow_dash=True))
 @click.option(
     "-o",
     "--output-dir",

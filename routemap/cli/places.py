@@ -65,7 +65,7 @@ def _print_table(result: dict[str, Any], console) -> None:
 
 
 @click.command("places")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, allow_dash=True))
 @gazetteer_option
 @world_option
 @format_option("table", "json")
