@@ -63,9 +63,12 @@ class UnknownPlaceError(RoutemapError, LookupError):
 class NoRouteError(RoutemapError, LookupError):
     """The network has no path between two places for a mode."""
 
-    def __init__(self, from_id: str, to_id: str, mode: str):
+    def __init__(self, from_id: str, to_id: str, mode: str, *, from_name: str | None = None,
+                 to_name: str | None = None, hint: str = ""):
         self.from_id, self.to_id, self.mode = from_id, to_id, mode
-        super().__init__(f"No {mode} route from {from_id!r} to {to_id!r} in the gazetteer's network.")
+        ends = [f"{name} ({place_id})" if name and name != place_id else repr(place_id)
+                for name, place_id in ((from_name, from_id), (to_name, to_id))]
+        super().__init__(f"No {mode} route from {ends[0]} to {ends[1]} in the gazetteer's network." + (f" {hint}" if hint else ""))
 
 
 class InputError(RoutemapError, ValueError):

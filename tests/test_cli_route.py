@@ -96,3 +96,13 @@ def test_bundled_pyongyang_singapore_air(runner: CliRunner, gazetteer) -> None:
 def test_bundled_dong_dang_hanoi_road(runner: CliRunner, gazetteer) -> None:
     data = route_json(runner, "Dong Dang", "Hanoi", "--mode", "road")
     assert 150 <= data["km"] <= 185
+
+
+def test_no_route_names_the_places_and_suggests_air(runner: CliRunner) -> None:
+    # Pyongyang -> Singapore has no rail link in the hand-made gazetteer
+    result = runner.invoke(main, ["route", "Pyongyang", "Singapore", "--gazetteer", str(GOOD)])
+    assert result.exit_code == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("routemap: No rail route from Pyongyang (pyongyang) to Singapore (singapore)")
+    assert "--mode air" in line
+    assert "Traceback" not in result.output

@@ -44,11 +44,18 @@ def route(from_place: str, to_place: str, mode: str, output_format: str, gazette
     Reports the total length, the straight-line (geodesic) length, the length in each
     country and the places the route passes.
     """
+    from routemap.errors import NoRouteError
     from routemap.network import find_route
 
     loaded = load_gazetteer_from_options(gazetteer_path, no_world)
     start, end = loaded.resolve(from_place), loaded.resolve(to_place)
-    found = find_route(loaded, start.id, end.id, mode)
+    try:
+        found = find_route(loaded, start.id, end.id, mode)
+    except NoRouteError as exc:
+        hint = "" if mode == "air" else (
+            "Measure it with --mode air (the great circle), or add the places and their links to your "
+            "gazetteer (docs/gazetteer.md).")
+        raise NoRouteError(exc.from_id, exc.to_id, mode, from_name=start.name, to_name=end.name, hint=hint) from None
     data = route_to_dict(found)
     if output_format == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
