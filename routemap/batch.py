@@ -97,6 +97,10 @@ class ArticleOutcome:
     error: bool = False
 
 
+ERRORS_SHOWN = 10
+"""How many error messages a run prints on the terminal (the output has every one)."""
+
+
 @dataclass(slots=True)
 class BatchSummary:
     """Counts of one batch run (``articles`` excludes errors and skipped sources)."""
@@ -109,6 +113,9 @@ class BatchSummary:
     seconds: float = 0.0
     interrupted: bool = False
     output: str = ""
+    first_errors: list[str] = field(default_factory=list)
+    """The messages of the first :data:`ERRORS_SHOWN` errors, for the terminal (all of them
+    are in the output)."""
 
     @property
     def rate(self) -> float:
@@ -652,6 +659,8 @@ def run_batch(
                     _write_line(handle, outcome.line)
                     if outcome.error:
                         summary.errors += 1
+                        if len(summary.first_errors) < ERRORS_SHOWN:
+                            summary.first_errors.append(json.loads(outcome.line)["error"])
                     else:
                         summary.articles += 1
                         summary.claims += outcome.claims

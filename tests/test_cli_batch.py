@@ -65,6 +65,11 @@ def test_bad_files_become_error_lines_and_the_run_goes_on(runner: CliRunner, tmp
         assert by_name[name]["source"] == str(corpus / name)
     assert "2 articles" in result.stderr and "3 errors" in result.stderr
     assert "articles/s" in result.stderr
+    # each bad file is also one line on the terminal, naming it, before the summary
+    error_lines = [line for line in result.stderr.splitlines() if line.startswith("routemap: ")]
+    assert sorted(line.split(": ")[1] for line in error_lines) == sorted(
+        str(corpus / name) for name in ("binary.txt", "broken-link.txt", "empty.txt"))
+    assert result.stderr.splitlines()[-1].startswith("batch: ")
 
 
 def test_each_line_is_the_check_jsonl_record(runner: CliRunner, tmp_path: Path, gazetteer):

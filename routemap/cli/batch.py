@@ -76,6 +76,10 @@ def batch(
         scheduler=scheduler,
         progress=progress,
     )
+    for message in summary.first_errors:
+        click.echo(f"routemap: {message}", err=True)
+    if summary.errors > len(summary.first_errors):
+        click.echo(f"routemap: ... and {summary.errors - len(summary.first_errors):,} more errors in {output}", err=True)
     click.echo(summary.describe(), err=True)
     if summary.interrupted:
         sys.exit(130)
