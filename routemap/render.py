@@ -710,16 +710,15 @@ def _claim_leg(
 
 def _reference_route(gazetteer: Any, from_id: str, to_id: str, mode: str | None) -> Route | None:
     """The route a figure off the itinerary is measured against, or ``None`` (a straight line
-    is drawn) without a gazetteer, or when a figure of unknown mode has only an estimate."""
-    if gazetteer is None:
+    is drawn) without a gazetteer, or for a figure of no stated mode: checks measure those
+    on the straight line (see :func:`routemap.checks.check_claims`)."""
+    if gazetteer is None or mode is None:
         return None
     from routemap.network import reference_route
 
     try:
         route = reference_route(gazetteer, from_id, to_id, mode)
     except (RoutemapError, LookupError, ValueError):
-        return None
-    if mode is None and route.basis == "estimate":
         return None
     return route
 
@@ -807,6 +806,8 @@ def _leg_label(view: _LegView) -> str:
         from geopy.distance import geodesic
 
         km = geodesic(view.start.latlon, view.end.latlon).km
+        if view.mode is None:
+            return f"straight line {_km(km)} km (no mode stated)"
         return f"{MODE_LABELS.get(view.mode, view.mode)}: no route, straight line {_km(km)} km"
     if route.basis == "estimate":
         span = f" ({_km(route.km_low)}–{_km(route.km_high)})" if route.km_low is not None else ""
@@ -835,7 +836,8 @@ def _leg_popup(view: _LegView, combined: bool) -> str:
     ]
     if view.claim_only:
         parts.append('<div class="rm-meta">A figure between these places on no leg of the itinerary; '
-                     "drawn along the route it is checked against.</div>")
+                     "drawn along the route it is checked against (the straight line when it names "
+                     "no mode).</div>")
     parts += [
         f'<span class="rm-km">{_esc(_leg_label(view))}</span>',
     ]
@@ -846,7 +848,8 @@ def _leg_popup(view: _LegView, combined: bool) -> str:
             by_country = ", ".join(f"{code} {_km(km)} km" for code, km in sorted(route.km_by_country.items()))
             parts.append(f"; by country: {_esc(by_country)}")
         if len(route.path) > 2:
-            parts.append(f"; {len(route.path) - 2} intermediate stops on the network")
+            stops = len(route.path) - 2
+            parts.append(f"; {stops} intermediate stop{'' if stops == 1 else 's'} on the network")
         parts.append("</div>")
     if not view.results:
         parts.append('<div class="rm-meta">The article states no figure for this leg.</div>')
