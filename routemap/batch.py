@@ -549,6 +549,7 @@ class _Progress:
     enabled: bool
     _bar: Any = field(default=None)
     _task: Any = field(default=None)
+    _skipped: int = 0
 
     def __enter__(self) -> "_Progress":
         if self.enabled:
@@ -576,6 +577,15 @@ class _Progress:
             self._bar.advance(self._task, count)
             speed = self._bar.tasks[0].speed
             self._bar.update(self._task, rate=f"{speed:,.1f} articles/s" if speed else "")
+
+    def skip(self) -> None:
+        """A source already in the output (``--resume``): one article fewer to do, so that
+        the count, the rate and the ETA speak of this run's work only."""
+        if self._bar is not None:
+            self._skipped += 1
+            task = self._bar.tasks[0]
+            self._bar.update(self._task, total=None if task.total is None else task.total - 1,
+                             description=f"checking ({self._skipped:,} already done)")
 
     def __exit__(self, *exc: Any) -> None:
         if self._bar is not None:
@@ -648,7 +658,7 @@ def run_batch(
                 for item in iter_inputs(inputs):
                     if item.source in done:
                         summary.skipped += 1
-                        bar.advance()
+                        bar.skip()
                         continue
                     yield item
 
