@@ -30,10 +30,11 @@ import dataclasses
 import functools
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
 from routemap.errors import RoutemapError
+from routemap.geo import PLAUSIBLE_SPEEDS_KMH, geodesic_km
 from routemap.models import Check, Claim, ClaimResult, Itinerary, Quantity, Route
 from routemap.quantities import UNIT_KINDS
 from routemap.quantities import unit_factor
@@ -190,8 +191,10 @@ def factor_to_base(quantity: Quantity) -> float:
     return 1.0
 
 
-# Quantities are frozen and hashable: the step and the tolerance of a figure are computed
-# once, however many checks (straight line, route, round trip, speeds ...) compare it.
+# Quantities are frozen and hashable, so the public functions remember their answers for
+# callers that ask about the same figure again.  The checks themselves work out each figure
+# once per article (see ``_Figure``) with the uncached cores, which spares hashing a figure
+# that, having its own offsets, is new in every article.
 @functools.lru_cache(maxsize=4096)
 def written_step(quantity: Quantity) -> float:
     """The place value of the last significant digit of the figure as written (its unit).
@@ -200,15 +203,26 @@ def written_step(quantity: Quantity) -> float:
     keeps at least two significant digits).  Read from the figure's text when it carries
     digits, else from ``value``.
     """
+    return _written_step(quantity)
+
+
+_SEPARATORS = re.compile(r"[,\s]")
+"""Thousands separators inside a written number ("20,000", "2 300")."""
+
+
+def _written_step(quantity: Quantity) -> float:
+    value = quantity.value
     digits = None
-    for match in _NUMBER.finditer(quantity.text):
-        number = re.sub(r"[,\s]", "", match.group("number"))
-        if math.isclose(float(number), quantity.value, rel_tol=1e-9) or digits is None:
+    # the first number in the text that is the figure's value; else the value itself
+    for number in _NUMBER.findall(quantity.text):
+        if not number.isdigit():
+            number = _SEPARATORS.sub("", number)
+        written = float(number)
+        if written == value or math.isclose(written, value, rel_tol=1e-9):
             digits = number
-            if math.isclose(float(number), quantity.value, rel_tol=1e-9):
-                break
-    if digits is None or not math.isclose(float(digits), quantity.value, rel_tol=1e-9):
-        digits = repr(float(quantity.value))
+            break
+    if digits is None:
+        digits = repr(float(value))
         digits = digits[:-2] if digits.endswith(".0") else digits
     if "." in digits:
         return 10.0 ** -len(digits.split(".", 1)[1])
@@ -222,6 +236,10 @@ def written_step(quantity: Quantity) -> float:
 @functools.lru_cache(maxsize=4096)
 def tolerance(quantity: Quantity) -> Tolerance:
     """The interval of reference values that supports ``quantity`` (normalised units)."""
+    return _tolerance(quantity)
+
+
+def _tolerance(quantity: Quantity) -> Tolerance:
     family = hedge_family(quantity.hedge)
     factor = factor_to_base(quantity)
     if family in MAGNITUDES:
@@ -231,7 +249,6 @@ def tolerance(quantity: Quantity) -> Tolerance:
         widen = ABOUT_RELATIVE if family == "about" else RANGE_WIDENING
         return Tolerance("range", quantity.low * (1 - widen), quantity.high * (1 + widen))
     x = quantity.nominal
-    exact_allowance = EXACT_RELATIVE * x + written_step(quantity) * factor / 2
     if family == "about":
         # Two significant digits round by at most 5%, so 15% always covers the rounding.
         return Tolerance(family, (1 - ABOUT_RELATIVE) * x, (1 + ABOUT_RELATIVE) * x)
@@ -243,6 +260,7 @@ def tolerance(quantity: Quantity) -> Tolerance:
         return Tolerance(family, MORE_THAN_FLOOR * x, A_LITTLE_OVER_CEILING * x)
     if family == "less than":
         return Tolerance(family, 0.0, LESS_THAN_CEILING * x)
+    exact_allowance = EXACT_RELATIVE * x + _written_step(quantity) * factor / 2
     return Tolerance(family, max(0.0, x - exact_allowance), x + exact_allowance, stresses_small=family == "only")
 
 
@@ -258,9 +276,13 @@ def _verdict(ok: bool) -> str:
 # --------------------------------------------------------------------------- references
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Reference:
-    """A measured way: one route, or several legs joined into a journey."""
+    """A measured way: one route, or several legs joined into a journey.
+
+    Not frozen (a frozen class is slower to build and several are built per article);
+    nothing changes one once it is made.
+    """
 
     basis: str  # "rail route", "road route", "great circle", "estimate", ...
     mode: str
@@ -270,12 +292,13 @@ class _Reference:
     km_high: float
     geodesic_km: float | None
     km_by_country: dict[str, float]
+    check_basis: str = field(init=False)  # the basis as checks name it ("estimated rail route")
 
-    @property
-    def check_basis(self) -> str:
-        if self.basis == "estimate":
-            return f"estimated {self.mode} route"
-        return self.basis
+    def __post_init__(self) -> None:
+        self.check_basis = f"estimated {self.mode} route" if self.basis == "estimate" else self.basis
+
+    def relabelled(self, label: str) -> _Reference:
+        return _Reference(self.basis, self.mode, label, self.km, self.km_low, self.km_high, self.geodesic_km, self.km_by_country)
 
 
 def _route_reference(route: Route, label: str) -> _Reference:
@@ -286,7 +309,7 @@ def _route_reference(route: Route, label: str) -> _Reference:
 
 def _journey_reference(parts: Sequence[_Reference], label: str) -> _Reference:
     if len(parts) == 1:
-        return parts[0] if parts[0].label == label else dataclasses.replace(parts[0], label=label)
+        return parts[0] if parts[0].label == label else parts[0].relabelled(label)
     by_country: dict[str, float] = {}
     for part in parts:
         for country, km in part.km_by_country.items():
@@ -305,17 +328,83 @@ def _journey_reference(parts: Sequence[_Reference], label: str) -> _Reference:
     )
 
 
+class _Figure:
+    """A stated figure with what the checks read from it, worked out once per article
+    however many checks compare it (straight line, route, round trip, speeds ...): its
+    accepted interval (:func:`tolerance`), its text as written, the lead that opens its
+    explanation and the end of its distance checks' notes."""
+
+    __slots__ = ("quantity", "nominal", "accepted", "stated", "_lead", "_distance_tail")
+
+    def __init__(self, quantity: Quantity):
+        self.quantity = quantity
+        self.nominal = quantity.nominal
+        self.accepted = _tolerance(quantity)
+        self.stated = _stated(quantity)
+        self._lead: str | None = None
+        self._distance_tail: str | None = None
+
+    @property
+    def lead(self) -> str:
+        """The figure as read at the start of an explanation (:func:`_stated_lead`)."""
+        if self._lead is None:
+            self._lead = _stated_lead(self.quantity)
+        return self._lead
+
+    @property
+    def distance_tail(self) -> str:
+        """ " vs stated 680km (exact: 636–724 km)": how every distance check's note ends."""
+        if self._distance_tail is None:
+            accepted = self.accepted
+            self._distance_tail = f" vs stated {self.stated} ({accepted.rule}: {_fmt_range(accepted.low, accepted.high, 'km')})"
+        return self._distance_tail
+
+
+REFERENCE_MEMO_SIZE = 4096
+"""How many measured legs (place pair and mode) the checks remember per gazetteer, across
+articles (articles about the same journeys measure the same legs); the memo is emptied when
+it is full."""
+
+
+def _reference_memo(gazetteer) -> dict[tuple[str, str, str], _Reference | None]:
+    """The references remembered with ``gazetteer`` (see :meth:`Gazetteer.cached`), kept apart
+    with and without a world layer (a leg's label names its places, and "gn:" places are named
+    only with one); a fresh dict for a stand-in without a cache."""
+    cached = getattr(gazetteer, "cached", None)
+    if cached is None:
+        return {}
+    return cached(("checks references", getattr(gazetteer, "world", None) is not None), dict)
+
+
 class _Context:
-    """What checks need besides the claim: names, routes (cached), the itinerary, all claims."""
+    """What checks need besides the claim: names, references (remembered with the gazetteer
+    unless a ``route_for`` is given), the itinerary, all claims (grouped by kind once, for the
+    checks that look for a leg's other figures) and the figures' tolerances and texts
+    (:class:`_Figure`, once per figure)."""
 
     def __init__(self, claims: Sequence[Claim], gazetteer, itinerary: Itinerary | None, route_for: RouteFinder | None):
         self.claims = tuple(claims)
         self.gazetteer = gazetteer
         self.itinerary = itinerary or Itinerary()
         self._route_for = route_for
-        self._routes: dict[tuple[str, str, str], Route | None] = {}
-        self._references: dict[tuple[str, str, str], _Reference | None] = {}
+        self._references = _reference_memo(gazetteer) if route_for is None else {}
         self._names: dict[str, str] = {}
+        self._figures: dict[int, _Figure] = {}
+        self._by_kind: dict[str, list[Claim]] = {}
+        for claim in self.claims:
+            self._by_kind.setdefault(claim.quantity.kind, []).append(claim)
+
+    def figure(self, quantity: Quantity) -> _Figure:
+        """The :class:`_Figure` of a quantity of this article (remembered by identity: the
+        context holds the claims, so their quantities outlive it)."""
+        figure = self._figures.get(id(quantity))
+        if figure is None or figure.quantity is not quantity:
+            figure = self._figures[id(quantity)] = _Figure(quantity)
+        return figure
+
+    def of_kind(self, kind: str) -> list[Claim]:
+        """The article's claims of one kind, in order."""
+        return self._by_kind.get(kind, [])
 
     # names and geometry
     def name(self, place_id: str | None) -> str:
@@ -331,34 +420,33 @@ class _Context:
         return name
 
     def label(self, ids: Sequence[str]) -> str:
-        return "–".join(self.name(i) for i in ids)
+        return "–".join([self.name(i) for i in ids])
 
     def geodesic(self, from_id: str, to_id: str) -> float | None:
-        from routemap.geo import geodesic_km
-
         try:
             return geodesic_km(self.gazetteer.get(from_id).latlon, self.gazetteer.get(to_id).latlon)
         except (RoutemapError, LookupError):
             return None
 
-    def route(self, from_id: str, to_id: str, mode: str) -> Route | None:
-        key = (from_id, to_id, mode)
-        if key not in self._routes:
-            finder = self._route_for
-            if finder is None:
-                from routemap.network import reference_route as finder
-            try:
-                self._routes[key] = finder(self.gazetteer, from_id, to_id, mode)
-            except (RoutemapError, LookupError, ValueError):
-                self._routes[key] = None
-        return self._routes[key]
-
     def reference(self, from_id: str, to_id: str, mode: str) -> _Reference | None:
+        """The measured leg (:func:`routemap.network.reference_route`, or ``route_for``);
+        ``None`` when it cannot be measured."""
         key = (from_id, to_id, mode)
-        if key not in self._references:
-            route = self.route(from_id, to_id, mode)
-            self._references[key] = None if route is None else _route_reference(route, self.label((from_id, to_id)))
-        return self._references[key]
+        references = self._references
+        if key in references:
+            return references[key]
+        finder = self._route_for
+        if finder is None:
+            # imported on first use: routemap.network loads networkx
+            from routemap.network import reference_route as finder
+        try:
+            route = finder(self.gazetteer, from_id, to_id, mode)
+        except (RoutemapError, LookupError, ValueError):
+            route = None
+        if len(references) >= REFERENCE_MEMO_SIZE:
+            references.clear()  # bounded; starting afresh is cheap and safe under threads
+        reference = references[key] = None if route is None else _route_reference(route, f"{self.name(from_id)}–{self.name(to_id)}")
+        return reference
 
     # the journey a claim is about
     def leg_references(self, claim: Claim) -> list[_Reference] | None:
@@ -427,13 +515,11 @@ class _Context:
     # other claims about the same leg
     def related(self, claim: Claim, kind: str) -> list[Claim]:
         """Claims of ``kind`` about the same leg as ``claim`` (same leg, same ends or sentence)."""
-        found = []
-        for other in self.claims:
-            if other is claim or other.quantity.kind != kind or other.within != claim.within:
-                continue
-            if _same_leg(claim, other):
-                found.append(other)
-        return found
+        of_kind = self._by_kind.get(kind)
+        if not of_kind:
+            return []
+        within = claim.within
+        return [other for other in of_kind if other is not claim and other.within == within and _same_leg(claim, other)]
 
     def conflicting_durations(self, claim: Claim) -> list[Claim]:
         """Other durations the article states for the same leg, in the same mode, in another
@@ -442,13 +528,13 @@ class _Context:
         figures about part of a country are left out."""
         if claim.leg is None or claim.round_trip or claim.within:
             return []
-        mine = tolerance(claim.quantity)
+        mine = self.figure(claim.quantity).accepted
         found = []
         for other in self.related(claim, "duration"):
             if (other.leg != claim.leg or other.round_trip or other.quantity.sentence == claim.quantity.sentence
                     or None not in (other.mode, claim.mode) and other.mode != claim.mode):
                 continue
-            theirs = tolerance(other.quantity)
+            theirs = self.figure(other.quantity).accepted
             if not mine.overlaps(theirs.low, theirs.high):
                 found.append(other)
         return found
@@ -461,9 +547,8 @@ class _Context:
             return []
         return [
             other
-            for other in self.claims
-            if other.quantity.kind == "speed"
-            and other is not claim
+            for other in self.of_kind("speed")
+            if other is not claim
             and other.from_id is None
             and other.to_id is None
             and other.leg is None
@@ -512,7 +597,10 @@ def _fmt(x: float, unit: str = "") -> str:
     return f"{text} {unit}".strip()
 
 
+@functools.lru_cache(maxsize=4096)
 def _fmt_range(low: float, high: float, unit: str) -> str:
+    """An interval for reading ("636–724 km", "at least 40 km/h"); remembered, as the same
+    few intervals (a mode's plausible speeds, a route's range) recur in many notes."""
     if math.isclose(low, high, rel_tol=1e-6):
         return _fmt(low, unit)
     if math.isinf(high):
@@ -530,10 +618,13 @@ def _collapsed(text: str) -> str:
     return " ".join(text.split())
 
 
+_BASE_UNITS: dict[str, str] = {"distance": "km", "duration": "h", "speed": "km/h"}
+"""The normalised unit of each kind of figure."""
+
+
 def _figure(q: Quantity) -> str:
     """A stated figure in normalised units, for mid-sentence references ("the stated 40 km/h")."""
-    unit = {"distance": "km", "duration": "h", "speed": "km/h"}.get(q.kind, "")
-    return _fmt(q.nominal, unit)
+    return _fmt(q.nominal, _BASE_UNITS.get(q.kind, ""))
 
 
 def _and(items: Sequence[str]) -> str:
@@ -570,22 +661,21 @@ def _ratio(stated: float, expected: float | None) -> float | None:
 # --------------------------------------------------------------------------- distance checks
 
 
-def _distance_check(q: Quantity, basis: str, expected: float, low: float, high: float, note_prefix: str = "", multiplier: float = 1.0) -> Check:
-    accepted = tolerance(q)
-    ok = accepted.overlaps(low * multiplier, high * multiplier)
-    reference = _fmt_range(low * multiplier, high * multiplier, "km")
-    note = f"{note_prefix}{reference} vs stated {_stated(q)} ({accepted.rule}: {_fmt_range(accepted.low, accepted.high, 'km')})"
-    return Check(basis, _round(expected * multiplier), "km", _ratio(q.nominal, expected * multiplier), _verdict(ok), note)
+def _distance_check(figure: _Figure, basis: str, expected: float, low: float, high: float, note_prefix: str = "", multiplier: float = 1.0) -> Check:
+    low, high, expected = low * multiplier, high * multiplier, expected * multiplier
+    ok = figure.accepted.overlaps(low, high)
+    note = f"{note_prefix}{_fmt_range(low, high, 'km')}{figure.distance_tail}"
+    return Check(basis, _round(expected), "km", _ratio(figure.nominal, expected), _verdict(ok), note)
 
 
 def _conversion_check(q: Quantity, pair: Quantity) -> Check:
     """Both written figures, each ± half a unit of its last digit, must overlap (plus 1%)."""
-    a_step = written_step(q) * factor_to_base(q) / 2
-    b_step = written_step(pair) * factor_to_base(pair) / 2
+    a_step = _written_step(q) * factor_to_base(q) / 2
+    b_step = _written_step(pair) * factor_to_base(pair) / 2
     a = (q.nominal - a_step, q.nominal + a_step)
     b = (pair.nominal * 0.99 - b_step, pair.nominal * 1.01 + b_step)
     ok = supports(a, b)
-    unit = {"distance": "km", "duration": "h", "speed": "km/h"}.get(q.kind, "km")
+    unit = _BASE_UNITS.get(q.kind, "km")
     converted = _stated(pair) if math.isclose(factor_to_base(pair), 1.0) else f"{_stated(pair)} = {pair.nominal:,.1f} {unit}"
     note = f"{converted}; stated {_stated(q)} = {q.nominal:,.1f} {unit}"
     return Check("conversion", _round(pair.nominal), unit, _ratio(q.nominal, pair.nominal), _verdict(ok), note)
@@ -593,35 +683,36 @@ def _conversion_check(q: Quantity, pair: Quantity) -> Check:
 
 def _check_distance(claim: Claim, ctx: _Context) -> ClaimResult:
     q = claim.quantity
+    figure = ctx.figure(q)
     checks: list[Check] = []
     conversion = _conversion_check(q, claim.pair) if claim.pair is not None else None
     reference, ids = ctx.journey(claim)
     mode = claim.mode
-    label = reference.label if reference else ctx.label(ids)
 
     if claim.within:
-        return _check_within(claim, ctx, reference, conversion, ids)
+        return _check_within(claim, ctx, figure, reference, conversion, ids)
+    label = reference.label if reference is not None else ctx.label(ids)
 
     if reference is None and not (claim.from_id and claim.to_id):
         reason = "it names no start and end to measure between" if not (claim.from_id or claim.to_id) else "only one end of the leg is known"
-        return _unverifiable(claim, checks + ([conversion] if conversion else []), f"Stated {_stated_lead(q)}; {reason}" + (_conversion_clause(conversion) if conversion else "") + ".")
+        return _unverifiable(claim, checks + ([conversion] if conversion else []), f"Stated {figure.lead}; {reason}" + (_conversion_clause(conversion) if conversion else "") + ".")
 
     geodesic = None
     if claim.from_id and claim.to_id:
-        route = ctx.route(claim.from_id, claim.to_id, mode) if mode and not claim.via else None
-        geodesic = route.geodesic_km if route is not None else ctx.geodesic(claim.from_id, claim.to_id)
+        leg = ctx.reference(claim.from_id, claim.to_id, mode) if mode and not claim.via else None
+        geodesic = leg.geodesic_km if leg is not None else ctx.geodesic(claim.from_id, claim.to_id)
     elif reference is not None and len(ids) >= 2:
         geodesic = ctx.geodesic(ids[0], ids[-1])
 
-    straight = _distance_check(q, "straight line", geodesic, geodesic, geodesic) if geodesic else None
+    straight = _distance_check(figure, "straight line", geodesic, geodesic, geodesic) if geodesic else None
     implied = None  # the check on the basis the text implies
     round_trip_check = None
     if reference is not None and mode is not None:
         if claim.round_trip == "stated":
-            implied = _distance_check(q, f"round trip ({reference.check_basis})", reference.km, reference.km_low, reference.km_high, multiplier=ROUND_TRIP_FACTOR)
+            implied = _distance_check(figure, f"round trip ({reference.check_basis})", reference.km, reference.km_low, reference.km_high, multiplier=ROUND_TRIP_FACTOR)
         else:
-            implied = _distance_check(q, reference.check_basis, reference.km, reference.km_low, reference.km_high)
-            round_trip_check = _distance_check(q, f"round trip ({reference.check_basis})", reference.km, reference.km_low, reference.km_high, multiplier=ROUND_TRIP_FACTOR)
+            implied = _distance_check(figure, reference.check_basis, reference.km, reference.km_low, reference.km_high)
+            round_trip_check = _distance_check(figure, f"round trip ({reference.check_basis})", reference.km, reference.km_low, reference.km_high, multiplier=ROUND_TRIP_FACTOR)
     elif straight is not None and mode is None:
         implied = straight
         straight = None
@@ -630,17 +721,17 @@ def _check_distance(claim: Claim, ctx: _Context) -> ClaimResult:
         if check is not None:
             checks.append(check)
     if implied is None:
-        return _unverifiable(claim, checks, f"Stated {_stated_lead(q)}; no reference could be measured for {label}.")
+        return _unverifiable(claim, checks, f"Stated {figure.lead}; no reference could be measured for {label}.")
 
     result_claim = claim
     verdict = implied.verdict
     straight_matches = straight is not None and straight.verdict == CONSISTENT
-    parts = [f"Stated {_stated_lead(q)}"]
+    parts = [f"Stated {figure.lead}"]
     basis_text = "the straight line" if implied.basis == "straight line" else f"the {implied.basis}"
     if claim.round_trip == "stated":
-        parts.append(f"there and back along the {reference.check_basis} {label} is about {_fmt(implied.expected, 'km')}" + _matches_or_differs(q, implied))
+        parts.append(f"there and back along the {reference.check_basis} {label} is about {_fmt(implied.expected, 'km')}" + _matches_or_differs(figure, implied))
     elif implied.basis == "straight line":
-        parts.append(f"no mode is stated; the straight line {label} is {_fmt(implied.expected, 'km')}" + _matches_or_differs(q, implied))
+        parts.append(f"no mode is stated; the straight line {label} is {_fmt(implied.expected, 'km')}" + _matches_or_differs(figure, implied))
     else:
         if implied.verdict == INCONSISTENT and round_trip_check is not None and round_trip_check.verdict == CONSISTENT:
             # not an error: the figure is there and back
@@ -651,7 +742,7 @@ def _check_distance(claim: Claim, ctx: _Context) -> ClaimResult:
                          f"as a round trip ({_fmt(round_trip_check.expected, 'km')}) the figure fits, so it is likely there and back")
             straight = None
         else:
-            parts.append(f"{basis_text} {label} is about {_fmt(implied.expected, 'km')}" + _matches_or_differs(q, implied))
+            parts.append(f"{basis_text} {label} is about {_fmt(implied.expected, 'km')}" + _matches_or_differs(figure, implied))
         if straight is not None and implied.basis != "great circle":
             if implied.verdict == INCONSISTENT and straight_matches:
                 parts.append(f"the straight line is {_fmt(straight.expected, 'km')}, which the figure matches")
@@ -669,13 +760,14 @@ def _check_distance(claim: Claim, ctx: _Context) -> ClaimResult:
     return ClaimResult(result_claim, tuple(checks), verdict, _sentence(parts))
 
 
-def _matches_or_differs(q: Quantity, check: Check) -> str:
+_FITS_RULES = frozenset({*MAGNITUDES, "more than", "less than"})
+"""Rules under which a consistent figure "fits" its reference rather than "matches" it."""
+
+
+def _matches_or_differs(figure: _Figure, check: Check) -> str:
     if check.verdict == CONSISTENT:
-        return ", which the figure matches" if tolerance(q).rule not in MAGNITUDES and tolerance(q).rule != "more than" and tolerance(q).rule != "less than" else ", which fits"
-    ratio = check.ratio or 0
-    if ratio and ratio < 1:
-        return f" ({_difference(q.nominal, check.expected)})"
-    return f" ({_difference(q.nominal, check.expected)})" if ratio else ""
+        return ", which fits" if figure.accepted.rule in _FITS_RULES else ", which the figure matches"
+    return f" ({_difference(figure.nominal, check.expected)})" if check.ratio else ""
 
 
 def _conversion_clause(conversion: Check) -> str:
@@ -702,7 +794,7 @@ def _stated_lead(q: Quantity) -> str:
     its value in km / h / km/h when written in another unit ("105 miles (169 km)")."""
     text = _stated(q)
     notes: list[str] = []
-    adjectival = _ADJECTIVAL_RE.search(text)
+    adjectival = _ADJECTIVAL_RE.search(text) if "-" in text else None
     if adjectival is not None and q.unit in _UNIT_READINGS:
         one, many = _UNIT_READINGS[q.unit]
         notes.append(text)
@@ -717,33 +809,32 @@ def _stated_lead(q: Quantity) -> str:
     return f"{text} ({'; '.join(notes)})" if notes else text
 
 
-def _check_within(claim: Claim, ctx: _Context, reference: _Reference | None, conversion: Check | None, ends: Sequence[str] = ()) -> ClaimResult:
-    q = claim.quantity
+def _check_within(claim: Claim, ctx: _Context, figure: _Figure, reference: _Reference | None, conversion: Check | None, ends: Sequence[str] = ()) -> ClaimResult:
     country = claim.within
     country_name = _country_name(ctx, country)
     checks: list[Check] = []
     if reference is None:
         checks += [conversion] if conversion else []
-        return _unverifiable(claim, checks, f"Stated {_stated_lead(q)} through {country_name}; no journey with known ends to measure inside {country_name}.")
+        return _unverifiable(claim, checks, f"Stated {figure.lead} through {country_name}; no journey with known ends to measure inside {country_name}.")
     if not reference.km_by_country.get(country):
         reference = _journey_through(ctx, claim, country, ends) or reference
     if not reference.km_by_country:
-        checks.append(_distance_check(q, reference.check_basis, reference.km, reference.km_low, reference.km_high, note_prefix="whole route: "))
+        checks.append(_distance_check(figure, reference.check_basis, reference.km, reference.km_low, reference.km_high, note_prefix="whole route: "))
         checks += [conversion] if conversion else []
-        return _unverifiable(claim, checks, f"Stated {_stated_lead(q)} through {country_name}; the {reference.check_basis} {reference.label} is off the gazetteer's network, so its length inside {country_name} is unknown.")
+        return _unverifiable(claim, checks, f"Stated {figure.lead} through {country_name}; the {reference.check_basis} {reference.label} is off the gazetteer's network, so its length inside {country_name} is unknown.")
     inside = reference.km_by_country.get(country, 0.0)
     share = inside / reference.km if reference.km else 0.0
     low, high = reference.km_low * share, reference.km_high * share
-    check = _distance_check(q, f"length in {country}", inside, low, high)
+    check = _distance_check(figure, f"length in {country}", inside, low, high)
     checks.append(check)
-    checks.append(_distance_check(q, reference.check_basis, reference.km, reference.km_low, reference.km_high, note_prefix="whole route: "))
+    checks.append(_distance_check(figure, reference.check_basis, reference.km, reference.km_low, reference.km_high, note_prefix="whole route: "))
     if conversion:
         checks.append(conversion)
     if inside <= 0:
-        return ClaimResult(claim, tuple(checks), INCONSISTENT, _sentence([f"Stated {_stated_lead(q)} through {country_name}", f"the {reference.check_basis} {reference.label} does not pass through {country_name}"]))
+        return ClaimResult(claim, tuple(checks), INCONSISTENT, _sentence([f"Stated {figure.lead} through {country_name}", f"the {reference.check_basis} {reference.label} does not pass through {country_name}"]))
     parts = [
-        f"Stated {_stated_lead(q)} through {country_name}",
-        f"the {reference.check_basis} {reference.label} runs about {_fmt(inside, 'km')} inside {country_name} (of {_fmt(reference.km, 'km')})" + _matches_or_differs(q, check),
+        f"Stated {figure.lead} through {country_name}",
+        f"the {reference.check_basis} {reference.label} runs about {_fmt(inside, 'km')} inside {country_name} (of {_fmt(reference.km, 'km')})" + _matches_or_differs(figure, check),
     ]
     if conversion:
         parts.append(_conversion_clause(conversion).lstrip("; "))
@@ -804,9 +895,10 @@ def _country_name(ctx: _Context, iso2: str) -> str:
 # --------------------------------------------------------------------------- speeds and durations
 
 
-def _plausible(mode: str | None) -> tuple[float, float] | None:
-    from routemap.geo import PLAUSIBLE_SPEEDS_KMH
+_MODES = ("rail", "road", "air", "sea", "foot")
 
+
+def _plausible(mode: str | None) -> tuple[float, float] | None:
     return PLAUSIBLE_SPEEDS_KMH.get(mode) if mode else None
 
 
@@ -816,56 +908,59 @@ def _speed_interval(km_low: float, km_high: float, duration: Tolerance) -> tuple
     return slowest, fastest
 
 
-def _implied_speed_check(basis: str, km: float, km_low: float, km_high: float, duration: Quantity, compare_with: tuple[float, float], against: str,
+def _implied_speed_check(basis: str, km: float, km_low: float, km_high: float, duration: _Figure, compare_with: tuple[float, float], against: str,
                          *, expected: float | None = None, ratio_to: float | None = None) -> Check:
     """km over a stated duration against an interval of speeds (``compare_with``).  The
     check's expected figure is the implied speed unless ``expected`` is given; its ratio is
     the implied speed over ``ratio_to``, or ``ratio_to`` over the implied speed when
     ``expected`` is not given (none when ``ratio_to`` is ``None``)."""
-    dur = tolerance(duration)
-    interval = _speed_interval(km_low, km_high, dur)
+    interval = _speed_interval(km_low, km_high, duration.accepted)
     speed = km / duration.nominal if duration.nominal else math.inf
     ok = supports(interval, compare_with)
-    note = f"{_fmt(km, 'km')} / {_stated(duration)} = {_fmt(speed, 'km/h')} (range {_fmt_range(*interval, 'km/h')}) vs {against} {_fmt_range(*compare_with, 'km/h')}"
+    note = f"{_fmt(km, 'km')} / {duration.stated} = {_fmt(speed, 'km/h')} (range {_fmt_range(*interval, 'km/h')}) vs {against} {_fmt_range(*compare_with, 'km/h')}"
     if expected is not None:
         return Check(basis, expected, "km/h", _ratio(speed, ratio_to) if ratio_to is not None else None, _verdict(ok), note)
     shown = _round(speed)
     return Check(basis, shown, "km/h", _ratio(ratio_to, shown) if ratio_to is not None else None, _verdict(ok), note)
 
 
+_PLAUSIBLE_NOTES: dict[str, str] = {
+    mode: f" vs plausible for {mode} {_fmt_range(low, high, 'km/h')}" for mode, (low, high) in PLAUSIBLE_SPEEDS_KMH.items()
+}
+"""How a plausibility check's note ends, per mode."""
+
+
 def _plausibility_check(speed_low: float, speed_high: float, nominal: float, mode: str, label: str, basis: str | None = None) -> Check:
-    plausible = _plausible(mode)
-    ok = supports((speed_low, speed_high), plausible)
-    note = f"{label} {_fmt_range(speed_low, speed_high, 'km/h')} vs plausible for {mode} {_fmt_range(*plausible, 'km/h')}"
+    ok = supports((speed_low, speed_high), PLAUSIBLE_SPEEDS_KMH[mode])
+    note = f"{label} {_fmt_range(speed_low, speed_high, 'km/h')}{_PLAUSIBLE_NOTES[mode]}"
     return Check(basis or f"plausible speed for {mode}", _round(nominal), "km/h", None, _verdict(ok), note)
 
 
 def _check_duration(claim: Claim, ctx: _Context) -> ClaimResult:
     q = claim.quantity
+    figure = ctx.figure(q)
+    nominal = figure.nominal
     checks: list[Check] = []
     reference, ids = ctx.journey(claim)
     if claim.within and reference is not None:
         inside = reference.km_by_country.get(claim.within, 0.0)
         share = inside / reference.km if reference.km else 0.0
-        reference = dataclasses.replace(
-            reference,
-            km=inside,
-            km_low=reference.km_low * share,
-            km_high=reference.km_high * share,
-            label=f"{reference.label} inside {_country_name(ctx, claim.within)}",
+        reference = _Reference(
+            reference.basis, reference.mode, f"{reference.label} inside {_country_name(ctx, claim.within)}",
+            inside, reference.km_low * share, reference.km_high * share, reference.geodesic_km, reference.km_by_country,
         )
-    mode = claim.mode or (reference.mode if reference and reference.mode in ("rail", "road", "air", "sea", "foot") else None)
+    mode = claim.mode or (reference.mode if reference is not None and reference.mode in _MODES else None)
     plausible = _plausible(mode)
-    stated_distances = [c for c in ctx.related(claim, "distance")]
-    stated_speeds = ctx.related(claim, "speed") or ctx.general_speeds(claim)
-    dur = tolerance(q)
-    parts = [f"Stated {_stated_lead(q)}"]
+    stated_distances = ctx.related(claim, "distance")
+    stated_speeds = [ctx.figure(c.quantity) for c in ctx.related(claim, "speed") or ctx.general_speeds(claim)]
+    dur = figure.accepted
+    parts = [f"Stated {figure.lead}"]
     decisive: list[Check] = []
 
     if reference is not None and reference.km > 0:
         basis_name = reference.check_basis if not claim.within else f"length in {claim.within}"
         interval = _speed_interval(reference.km_low, reference.km_high, dur)
-        speed = reference.km / q.nominal if q.nominal else math.inf
+        speed = reference.km / nominal if nominal else math.inf
         if plausible:
             check = _plausibility_check(interval[0], interval[1], speed, mode, f"implied speed over the {basis_name}", f"implied speed ({basis_name})")
             checks.append(check)
@@ -873,27 +968,28 @@ def _check_duration(claim: Claim, ctx: _Context) -> ClaimResult:
             fit = "plausible" if check.verdict == CONSISTENT else "implausible"
             parts.append(f"over the {reference.check_basis} {reference.label} ({_fmt(reference.km, 'km')}) that is {_speed_words(interval, speed)}, {fit} for {mode} ({_fmt_range(*plausible, 'km/h')})")
         else:
-            checks.append(Check(f"implied speed ({basis_name})", _round(speed), "km/h", None, UNVERIFIABLE, f"{_fmt(reference.km, 'km')} / {_stated(q)}; no mode to judge the speed by"))
+            checks.append(Check(f"implied speed ({basis_name})", _round(speed), "km/h", None, UNVERIFIABLE, f"{_fmt(reference.km, 'km')} / {figure.stated}; no mode to judge the speed by"))
             parts.append(f"over the {reference.check_basis} {reference.label} ({_fmt(reference.km, 'km')}) that is {_fmt(speed, 'km/h')}")
         compatible: list[str] = []
         unlike: list[str] = []
-        for speed_claim in stated_speeds:
-            sq = speed_claim.quantity
-            accepted = tolerance(sq)
-            check = _implied_speed_check("stated speed", reference.km, reference.km_low, reference.km_high, q, (accepted.low, accepted.high), f"stated {_stated(sq)}",
-                                         expected=_round(sq.nominal), ratio_to=sq.nominal)
+        for stated_speed in stated_speeds:
+            accepted = stated_speed.accepted
+            check = _implied_speed_check("stated speed", reference.km, reference.km_low, reference.km_high, figure, (accepted.low, accepted.high), f"stated {stated_speed.stated}",
+                                         expected=_round(stated_speed.nominal), ratio_to=stated_speed.nominal)
             checks.append(check)
             decisive.append(check)
-            (compatible if check.verdict == CONSISTENT else unlike).append(_figure(sq))
-        parts.extend(f"{words} the stated {_and(figures)}" for words, figures in (("compatible with", compatible), ("not compatible with", unlike)) if figures)
+            (compatible if check.verdict == CONSISTENT else unlike).append(_figure(stated_speed.quantity))
+        if stated_speeds:
+            parts.extend(f"{words} the stated {_and(figures)}" for words, figures in (("compatible with", compatible), ("not compatible with", unlike)) if figures)
     for distance_claim in stated_distances:
         dq = distance_claim.quantity
+        distance = ctx.figure(dq)
         interval = _speed_interval(dq.low, dq.high or dq.low, dur)
-        speed = dq.nominal / q.nominal if q.nominal else math.inf
+        speed = distance.nominal / nominal if nominal else math.inf
         if plausible:
-            check = _plausibility_check(interval[0], interval[1], speed, mode, f"{_stated(dq)} / {_stated(q)}", "implied speed (stated distance)")
+            check = _plausibility_check(interval[0], interval[1], speed, mode, f"{distance.stated} / {figure.stated}", "implied speed (stated distance)")
         else:
-            check = Check("implied speed (stated distance)", _round(speed), "km/h", None, UNVERIFIABLE, f"{_stated(dq)} / {_stated(q)}")
+            check = Check("implied speed (stated distance)", _round(speed), "km/h", None, UNVERIFIABLE, f"{distance.stated} / {figure.stated}")
         checks.append(check)
         clause = f"with the stated {_figure(dq)} it is {_speed_words(interval, speed)}"
         if plausible and check.verdict == INCONSISTENT:
@@ -901,12 +997,12 @@ def _check_duration(claim: Claim, ctx: _Context) -> ClaimResult:
             clause += f", {side} plausible {mode} speeds ({_fmt_range(*plausible, 'km/h')})"
         compatible: list[str] = []
         unlike: list[str] = []
-        for speed_claim in stated_speeds:
-            sq = speed_claim.quantity
-            accepted = tolerance(sq)
+        for stated_speed in stated_speeds:
+            accepted = stated_speed.accepted
             compat = supports(interval, (accepted.low, accepted.high))
-            checks.append(Check("stated speed (stated distance)", _round(sq.nominal), "km/h", _ratio(speed, sq.nominal), _verdict(compat), f"{_fmt(speed, 'km/h')} (range {_fmt_range(*interval, 'km/h')}) vs stated {_stated(sq)}"))
-            (compatible if compat else unlike).append(_figure(sq))
+            checks.append(Check("stated speed (stated distance)", _round(stated_speed.nominal), "km/h", _ratio(speed, stated_speed.nominal), _verdict(compat),
+                                f"{_fmt(speed, 'km/h')} (range {_fmt_range(*interval, 'km/h')}) vs stated {stated_speed.stated}"))
+            (compatible if compat else unlike).append(_figure(stated_speed.quantity))
         comparisons = [f"{words} the stated {_and(figures)}" for words, figures in (("compatible with", compatible), ("unlike", unlike)) if figures]
         if comparisons:
             clause += f" ({', '.join(comparisons)})"
@@ -914,17 +1010,17 @@ def _check_duration(claim: Claim, ctx: _Context) -> ClaimResult:
             decisive.append(check)
         parts.append(clause)
     for other in ctx.conflicting_durations(claim):
-        oq = other.quantity
-        mine, theirs = tolerance(q), tolerance(oq)
+        theirs = ctx.figure(other.quantity)
+        mine = figure.accepted
         label = reference.label if reference is not None else ctx.label((claim.from_id, claim.to_id))
         check = Check(
-            "other figure in the article", _round(oq.nominal), "h", _ratio(q.nominal, oq.nominal), INCONSISTENT,
-            f"stated {_stated(q)} ({_fmt_range(mine.low, mine.high, 'h')}) vs stated {_stated(oq)} "
-            f"({_fmt_range(theirs.low, theirs.high, 'h')}) for {label}: the two do not overlap",
+            "other figure in the article", _round(theirs.nominal), "h", _ratio(nominal, theirs.nominal), INCONSISTENT,
+            f"stated {figure.stated} ({_fmt_range(mine.low, mine.high, 'h')}) vs stated {theirs.stated} "
+            f"({_fmt_range(theirs.accepted.low, theirs.accepted.high, 'h')}) for {label}: the two do not overlap",
         )
         checks.append(check)
         decisive.append(check)
-        parts.append(f"the article also gives {_stated_lead(oq)} for {label}, which this figure contradicts")
+        parts.append(f"the article also gives {theirs.lead} for {label}, which this figure contradicts")
     if not decisive:
         reason = "no distance to divide it by" if reference is None and not stated_distances else "no mode to judge the speed by"
         parts.append(reason)
@@ -939,41 +1035,42 @@ def _check_speed(claim: Claim, ctx: _Context) -> ClaimResult:
     the stated distance) and the plausible speeds of its mode.  Every duration of the leg
     counts: the speed is consistent only when it agrees with all of them."""
     q = claim.quantity
-    accepted = tolerance(q)
+    figure = ctx.figure(q)
+    accepted = figure.accepted
     checks: list[Check] = []
     decisive: list[Check] = []
-    parts = [f"Stated {_stated_lead(q)}"]
+    parts = [f"Stated {figure.lead}"]
     mode = claim.mode
     durations = ctx.related(claim, "duration")
     if not durations and claim.from_id is None and claim.to_id is None and claim.leg is None:
         # a speed on no leg (the article has none): the durations on no leg either
-        durations = [c for c in ctx.claims if c.quantity.kind == "duration" and c.leg is None
-                     and (c.mode is None or mode is None or c.mode == mode)]
+        durations = [c for c in ctx.of_kind("duration") if c.leg is None and (c.mode is None or mode is None or c.mode == mode)]
     for duration_claim in durations:
-        dq = duration_claim.quantity
+        duration = ctx.figure(duration_claim.quantity)
         reference, ids = ctx.journey(duration_claim if not (claim.from_id and claim.to_id) else claim)
         route_check = None
         if reference is not None and reference.km > 0:
-            route_check = _implied_speed_check(f"implied speed ({reference.check_basis})", reference.km, reference.km_low, reference.km_high, dq, (accepted.low, accepted.high), f"stated {_stated(q)}",
-                                               ratio_to=q.nominal)
+            route_check = _implied_speed_check(f"implied speed ({reference.check_basis})", reference.km, reference.km_low, reference.km_high, duration, (accepted.low, accepted.high), f"stated {figure.stated}",
+                                               ratio_to=figure.nominal)
             checks.append(route_check)
             decisive.append(route_check)
             mode = mode or reference.mode
-            parts.append(f"the {reference.check_basis} {reference.label} ({_fmt(reference.km, 'km')}) in {_figure(dq)} implies {_fmt(route_check.expected, 'km/h')}, {'compatible' if route_check.verdict == CONSISTENT else 'not compatible'}")
+            parts.append(f"the {reference.check_basis} {reference.label} ({_fmt(reference.km, 'km')}) in {_figure(duration.quantity)} implies {_fmt(route_check.expected, 'km/h')}, {'compatible' if route_check.verdict == CONSISTENT else 'not compatible'}")
         for distance_claim in ctx.related(duration_claim, "distance"):
             dist = distance_claim.quantity
-            speed = dist.nominal / dq.nominal if dq.nominal else math.inf
-            interval = _speed_interval(dist.low, dist.high or dist.low, tolerance(dq))
+            distance = ctx.figure(dist)
+            speed = distance.nominal / duration.nominal if duration.nominal else math.inf
+            interval = _speed_interval(dist.low, dist.high or dist.low, duration.accepted)
             ok = supports(interval, (accepted.low, accepted.high))
-            figures = Check("implied speed (stated figures)", _round(speed), "km/h", _ratio(q.nominal, speed), _verdict(ok), f"{_stated(dist)} / {_stated(dq)} = {_fmt(speed, 'km/h')} (range {_fmt_range(*interval, 'km/h')})")
+            figures = Check("implied speed (stated figures)", _round(speed), "km/h", _ratio(figure.nominal, speed), _verdict(ok), f"{distance.stated} / {duration.stated} = {_fmt(speed, 'km/h')} (range {_fmt_range(*interval, 'km/h')})")
             checks.append(figures)
             if route_check is None:
                 decisive.append(figures)
-            parts.append(f"the stated {_figure(dist)} in {_figure(dq)} implies {_fmt(speed, 'km/h')}, {'compatible' if ok else 'not compatible'}")
+            parts.append(f"the stated {_figure(dist)} in {_figure(duration.quantity)} implies {_fmt(speed, 'km/h')}, {'compatible' if ok else 'not compatible'}")
             break
     plausible = _plausible(mode)
     if plausible:
-        plausibility = _plausibility_check(accepted.low, accepted.high, q.nominal, mode, f"stated {_stated(q)}")
+        plausibility = _plausibility_check(accepted.low, accepted.high, figure.nominal, mode, f"stated {figure.stated}")
         checks.append(plausibility)
         decisive.append(plausibility)
         parts.append(f"{'plausible' if plausibility.verdict == CONSISTENT else 'implausible'} for {mode} ({_fmt_range(*plausible, 'km/h')})")
@@ -989,14 +1086,14 @@ def _check_speed(claim: Claim, ctx: _Context) -> ClaimResult:
 
 def _deciding_first(checks: Sequence[Check], deciding: Check) -> tuple[Check, ...]:
     """The checks with the one that decides the verdict first."""
-    return (deciding, *(c for c in checks if c is not deciding))
+    return (deciding, *[c for c in checks if c is not deciding])
 
 
 # --------------------------------------------------------------------------- entry points
 
 
 def _sentence(parts: Iterable[str]) -> str:
-    text = "; ".join(p for p in parts if p)
+    text = "; ".join([p for p in parts if p])
     text = text[0].upper() + text[1:] if text else text
     return text if text.endswith(".") else text + "."
 
