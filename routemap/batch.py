@@ -23,6 +23,7 @@ Workers load the gazetteer once (a pool initializer, or a per-process cache on D
 from __future__ import annotations
 
 import collections
+import dataclasses
 import functools
 import hashlib
 import json
@@ -142,7 +143,17 @@ def _count(number: int, noun: str) -> str:
 
 
 def _one_line(message: str) -> str:
-    return " ".join(str(message).split())
+    return " ".join(_well_formed(str(message)).split())
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _well_formed(text: str) -> str:
+    """``text`` with each lone surrogate (a JSON Lines input can escape one: ``"\\udc80"``)
+    replaced by U+FFFD, one character for one so offsets hold; such text cannot be written
+    as UTF-8."""
+    return _LONE_SURROGATE.sub("\ufffd", text) if _LONE_SURROGATE.search(text) else text
 
 
 def _walk_articles(directory: Path) -> Iterator[Path]:
@@ -397,12 +408,16 @@ def _document(item: BatchItem) -> Document:
 
 
 def _error_outcome(source: str, message: str) -> ArticleOutcome:
-    line = json.dumps({"source": source, "error": _one_line(message)}, ensure_ascii=False)
+    line = dumps_json({"source": _well_formed(source), "error": _one_line(message)})
     return ArticleOutcome(source=source, line=line, error=True)
 
 
 def _process_item(item: BatchItem, config: _WorkerConfig) -> ArticleOutcome:
     item = _read_item(item)
+    if isinstance(item.text, str) and _LONE_SURROGATE.search(item.text):
+        item = dataclasses.replace(item, text=_well_formed(item.text))
+    if _LONE_SURROGATE.search(item.source):
+        item = dataclasses.replace(item, source=_well_formed(item.source))
     if item.error is not None:
         return _error_outcome(item.source, item.error)
     where = item.origin or item.source

@@ -227,3 +227,18 @@ def test_nothing_usable_at_all_exits_2(tmp_path):
     assert result.exit_code == 2
     assert "no input could be used" in result.output
     assert "no-such-dir" in (tmp_path / "o.jsonl").read_text()
+
+
+def test_a_lone_surrogate_in_json_lines_input_does_not_stop_the_run(runner: CliRunner, tmp_path: Path):
+    """JSON can escape half a surrogate pair ("\\udc80"), which no UTF-8 output can hold: the
+    article is checked with U+FFFD in its place, and the run goes on."""
+    good = '{"id": "ok", "text": "Kim flew from Pyongyang to Beijing, a 1,000 km journey."}'
+    odd = '{"id": "odd\\udc80", "text": "Title \\udc80 here\\n\\nKim took the train from Pyongyang to Beijing, a 1,000 km journey."}'
+    corpus = tmp_path / "in.jsonl"
+    corpus.write_text("\n".join([good, odd, good.replace('"ok"', '"ok2"')]) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(main, ["batch", str(corpus), "-o", str(out), "--jobs", "1", "--no-world"])
+    assert result.exit_code == 0, result.output
+    records = _records(out)
+    assert [r["source"] for r in records] == ["ok", "odd\ufffd", "ok2"]
+    assert records[1]["title"] == "Title \ufffd here" and records[1]["claims"]
