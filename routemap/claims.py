@@ -316,7 +316,7 @@ def _leading_words(pattern: re.Pattern[str], limit: int = 4096) -> list[_Lead] |
 
     try:
         words = sequence(parsed)
-    except (OverflowError, RecursionError):
+    except Exception:  # too many words, or a parse tree this walk does not know: try everywhere
         return None
     if "" in words:
         return None
@@ -407,7 +407,7 @@ class _ScanSet:
         checks: dict[str, tuple[bool, bool]] = {}
         for slot, scan in enumerate(scans):
             if scan.leads is None:
-                raise ValueError(f"{scan.blind.pattern!r}: no leading words")
+                continue  # no leading words known: _Batch.run tries it everywhere (finditer)
             for word, bounded, spaced in scan.leads:
                 by_word.setdefault(word, []).append(slot)
                 # a \b before a word: its tries inside a word are left out at once (and those
@@ -636,7 +636,11 @@ class _Batch:
         members, offsets = self.members, self.offsets
         following = 0
         matches: list[re.Match[str]] = []
-        for match in scan.chain(self.text, self.starts[self.scans.slots[scan]]):
+        if scan.leads is None:  # its leading words are not known: every position is tried
+            found: Iterable[re.Match[str]] = scan.blind.finditer(self.text)
+        else:
+            found = scan.chain(self.text, self.starts[self.scans.slots[scan]])
+        for match in found:
             start = match.start()
             if start >= following:  # the first match of another member
                 index = bisect_right(offsets, start) - 1

@@ -428,12 +428,15 @@ def read_document(path: str | Path) -> Document:
 # (the next sentence must start with a capital, a digit or a quoted word).  Each punctuation
 # candidate is then checked against the abbreviation rules below.  The pattern starts with a
 # plain character class (the first character of either kind of break) so that re skips
-# through the text in C, then tells the kinds apart with a lookbehind.
+# through the text in C, then tells the kinds apart with a lookbehind.  A run of stops is
+# tried from its first character only: a later start can match only where the first one
+# does, and trying each would make a long run ("......") quadratic.
 _SENTENCE_BREAK = re.compile(
     r"""
     [\n.!?\u2026]
     (?: (?<=\n) [ \t\r\f\v]* \n                                 # paragraph: blank line
-      | (?<=[.!?\u2026]) [.!?\u2026]* (?P<close> [\"'\u201d\u2019\u00bb)\]]* )   # stop + closers
+      | (?<=[.!?\u2026]) (?<![.!?\u2026][.!?\u2026])              # stop, first of its run,
+        [.!?\u2026]* (?P<close> [\"'\u201d\u2019\u00bb)\]]* )          # + the rest + closers
         (?= (?P<space> \s+ ) (?P<openers> [\"'\u201c\u2018\u00ab(\[\u2014\u2013-]* ) (?P<first> [\s\S] )? )
     )
     """,

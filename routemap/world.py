@@ -2098,15 +2098,15 @@ def _name_scanner(gazetteer: Any) -> _NameScanner:
     """The name scanner of ``gazetteer``'s ``not_places``: built once per gazetteer data
     (in its ``cached``), or once per list of phrases for other gazetteers."""
 
+    phrases = tuple(getattr(gazetteer, "not_places", ()) or ()) if gazetteer is not None else ()
+
     def build() -> _NameScanner:
-        phrases = tuple(getattr(gazetteer, "not_places", ()) or ()) if gazetteer is not None else ()
         finder = _not_place_finder(gazetteer) if phrases else None
         return _NameScanner(phrases, finder[0] if finder is not None else None)
 
     cached = getattr(gazetteer, "cached", None)
     if callable(cached):
-        return cached(("world-name-scanner",), build)
-    phrases = tuple(getattr(gazetteer, "not_places", ()) or ()) if gazetteer is not None else ()
+        return cached(("world-name-scanner", phrases), build)  # the phrases: a list changed in place is a new scanner
     scanner = _SCANNERS.get(phrases)
     if scanner is None:
         if len(_SCANNERS) >= 16:

@@ -432,3 +432,44 @@ def test_letters_that_case_folding_reads_otherwise_give_the_same_claims(mini, od
     assert [(c.from_id, c.to_id, c.quantity.value) for c in odd_claims] == [
         (c.from_id, c.to_id, c.quantity.value) for c in plain_claims]
     assert plain_claims and plain_claims[0].from_id == "pyongyang"
+
+
+def test_without_the_regex_parser_the_scans_try_every_position_and_agree(examples_dir):
+    """_leading_words reads Python's private regex parser; where it cannot, every scan falls
+    back to trying every position (finditer). The claims must be the very same."""
+    import json
+    import subprocess
+    import sys
+
+    script = r'''
+import json, re, sys
+del re._parser
+sys.modules["re._parser"] = None
+from routemap import claims
+assert all(scan.leads is None for name, scan in vars(claims).items() if name.endswith("_SCAN"))
+from routemap.gazetteer import load_gazetteer
+from routemap.places import article_from_text
+from routemap.quantities import find_quantities
+gazetteer = load_gazetteer()
+out = []
+for path in sys.argv[1:]:
+    article = article_from_text(open(path, encoding="utf-8").read(), gazetteer)
+    out.append([(c.quantity.text, c.from_id, c.to_id, c.mode, c.within, c.leg)
+                for c in claims.build_claims(article, find_quantities(article), gazetteer)])
+print(json.dumps(out))
+'''
+    paths = sorted(str(p) for p in examples_dir.glob("*.txt"))
+    done = subprocess.run([sys.executable, "-c", script, *paths], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    fallback = json.loads(done.stdout)
+    from routemap.gazetteer import load_gazetteer
+    from routemap.places import article_from_text
+
+    gazetteer = load_gazetteer()
+    expected = []
+    for path in paths:
+        article = article_from_text(open(path, encoding="utf-8").read(), gazetteer)
+        expected.append([[c.quantity.text, c.from_id, c.to_id, c.mode, c.within, c.leg]
+                         for c in build_claims(article, find_quantities(article), gazetteer)])
+    assert fallback == expected
+    assert sum(len(claims) for claims in expected) > 20
