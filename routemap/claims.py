@@ -1293,8 +1293,9 @@ def _raw_claims(analysis: _Analysis, quantities: Sequence[Quantity]) -> list[Cla
         if partner is None or not 0 <= partner < len(quantities) or claim is None:
             continue
         lead = claims[min(index, partner)]
-        claims[index] = Claim(claim.quantity, lead.from_id, lead.to_id, lead.via, lead.mode, lead.within,
-                              lead.round_trip, claim.leg, quantities[partner])
+        claims[index] = Claim(quantity=claim.quantity, from_id=lead.from_id, to_id=lead.to_id, via=lead.via,
+                              mode=lead.mode, within=lead.within, round_trip=lead.round_trip, leg=claim.leg,
+                              pair=quantities[partner])
     return [c for c in claims if c is not None]
 
 
@@ -1436,8 +1437,9 @@ def _speeds_on_legs(analysis: _Analysis, claims: Sequence[Claim], legs: Sequence
         if leg is None:
             continue
         chosen = legs[leg]
-        out[index] = Claim(claim.quantity, chosen.from_id, chosen.to_id, claim.via, claim.mode or chosen.mode,
-                           claim.within, claim.round_trip, leg, claim.pair)
+        out[index] = Claim(quantity=claim.quantity, from_id=chosen.from_id, to_id=chosen.to_id, via=claim.via,
+                           mode=claim.mode or chosen.mode, within=claim.within, round_trip=claim.round_trip,
+                           leg=leg, pair=claim.pair)
     return tuple(out)
 
 
@@ -1466,8 +1468,8 @@ def build_claims(article: Article, quantities: Sequence[Quantity], gazetteer) ->
             continue
         leg = leg_of.get((claim.from_id, claim.to_id)) if claim.from_id and claim.to_id else None
         mode = legs[leg].mode if leg is not None and claim.mode is None else claim.mode
-        out.append(Claim(claim.quantity, claim.from_id, claim.to_id, claim.via, mode, claim.within,
-                         claim.round_trip, leg, claim.pair))
+        out.append(Claim(quantity=claim.quantity, from_id=claim.from_id, to_id=claim.to_id, via=claim.via,
+                         mode=mode, within=claim.within, round_trip=claim.round_trip, leg=leg, pair=claim.pair))
     result = _speeds_on_legs(analysis, out, legs)
     analysis.claims_and_legs = (result, legs)
     return result
