@@ -2142,12 +2142,13 @@ def _title_matches_at(text: str, title_starts: Sequence[int], starts: Sequence[i
         if m is None:
             continue
         if at > 0 and (text[at - 1] in "'’" or ("A" <= text[at] <= "Z" and text[at - 1] in " \u00a0-")):
-            since = max(0, at - REPLAY_CHARACTERS)
-            brk = LAST_HARD_BREAK.match(text, since, at)
-            first = bisect.bisect_left(starts, brk.end() if brk is not None else since)
-            last = bisect.bisect_right(starts, m.start("name"))
-            if full is None and (brk is None and since > 0 or last - first > REPLAY_WORDS):
-                full = {r.start() for r in _title_matches(text, starts)}
+            if full is None:  # (once the whole scan is made, no replay is needed)
+                since = max(0, at - REPLAY_CHARACTERS)
+                brk = LAST_HARD_BREAK.match(text, since, at)
+                first = bisect.bisect_left(starts, brk.end() if brk is not None else since)
+                last = bisect.bisect_right(starts, m.start("name"))
+                if brk is None and since > 0 or last - first > REPLAY_WORDS:
+                    full = {r.start() for r in _title_matches(text, starts)}
             if full is not None:
                 if at not in full:
                     continue  # hidden by the match before it
