@@ -652,7 +652,10 @@ def run_batch(
     if progress is None:
         progress = sys.stderr.isatty()
     if chunksize is None:
-        chunksize = {"dask": 32, "process": 16 if jobs > 1 else 1}[engine]
+        # A Dask task costs the scheduler (which shares the client's process) a few ms: chunks
+        # of 128 articles keep that small next to the work (2 workers / 1 went from about
+        # 1.6x with 32 to 1.7-1.8x on the bench); a local pool's tasks are cheap.
+        chunksize = {"dask": 128, "process": 16 if jobs > 1 else 1}[engine]
 
     summary = BatchSummary(output=output)
     handle, done, close_handle = _open_output(output, resume)
