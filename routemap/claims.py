@@ -1197,7 +1197,11 @@ def _claim_for(analysis: _Analysis, facts: _ArticleFacts, skeleton: _Skeleton,
 
 def _is_border_surface(skeleton: _Skeleton, place_id: str) -> bool:
     """ "from a station on the ⟨Chinese border⟩": the mention names a border, not a place to start."""
-    return any(m.place_id == place_id and m.surface.lower().endswith(("border", "frontier")) for m in skeleton.mentions)
+    border_ids = skeleton.memo.get(_is_border_surface)
+    if border_ids is None:  # the set once per sentence: a long sentence asks for every leg
+        border_ids = skeleton.memo[_is_border_surface] = {
+            m.place_id for m in skeleton.mentions if m.surface.lower().endswith(("border", "frontier"))}
+    return place_id in border_ids
 
 
 def _last_stop(analysis: _Analysis, sentence: int) -> str | None:
