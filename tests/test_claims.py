@@ -473,3 +473,15 @@ print(json.dumps(out))
                          for c in build_claims(article, find_quantities(article), gazetteer)])
     assert fallback == expected
     assert sum(len(claims) for claims in expected) > 20
+
+
+def test_a_border_is_no_start(gazetteer):
+    """"from a station on the Chinese border": the mention names a border, not where the leg
+    starts; a town in the same place in the sentence is the start."""
+    from routemap.places import article_from_text
+
+    for text, start in [("Kim set off from a station on the Chinese border and rode 1,200 km to Beijing.", None),
+                        ("Kim set off from Dandong and rode 700 km to Beijing.", "dandong")]:
+        article = article_from_text(text, gazetteer)
+        [claim] = build_claims(article, find_quantities(article), gazetteer)
+        assert (claim.from_id, claim.to_id) == (start, "beijing")
