@@ -130,3 +130,11 @@ def test_png_with_chromium(workdir: Path) -> None:
     assert result.exit_code == 0, result.output + result.stderr
     assert (out / "second.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary file left
+
+
+def test_an_html_file_name_for_the_output_directory_is_refused(workdir: Path) -> None:
+    target = workdir / "trip.html"
+    result = _run(workdir, str(workdir / "second.txt"), "-o", str(target))
+    assert result.exit_code == 2
+    assert "-o takes a directory" in result.output and "--combine" in result.output
+    assert not target.exists()  # no directory named trip.html, nothing half-written

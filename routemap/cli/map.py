@@ -73,6 +73,10 @@ def map_command(
     from routemap.errors import RoutemapError
     from routemap.pipeline import analyse_path
 
+    if Path(output_dir).suffix.lower() in (".html", ".htm", ".geojson", ".png") and not Path(output_dir).is_dir():
+        raise click.UsageError(
+            f"-o {output_dir}: -o takes a directory; each map is named after its article "
+            "(or use --combine NAME for one map of them all)")
     gazetteer = load_gazetteer_from_options(gazetteer_path, no_world)
     failures: list[str] = []
     analysed = list(each_usable(files, lambda path: analyse_path(path, gazetteer), failures))
