@@ -55,6 +55,7 @@ import ahocorasick
 
 from routemap.errors import RoutemapError
 from routemap.models import Article, Claim, Itinerary, Leg, Mention, Place, Quantity, Sentence
+from routemap.reading import CASE_FOLD_TRAPS
 
 __all__ = [
     "MODE_WORDS",
@@ -219,11 +220,11 @@ def mode_of_word(word: str) -> str | None:
 
 def _lower(text: str) -> str:
     """``text`` lower-cased with the same offsets; unchanged when lower-casing would move them,
-    or when the text holds ``ı`` or ``ſ``, the two characters that keep their length when
-    lower-cased but that re.IGNORECASE also reads as ``i`` and ``s`` (then the
-    case-insensitive patterns run on the text as written)."""
+    or when the text holds a letter that re.IGNORECASE reads as an ASCII letter that lower-casing
+    does not give (``ı``, ``ſ``: :data:`routemap.reading.CASE_FOLD_TRAPS`); then the
+    case-insensitive patterns run on the text as written."""
     low = text.lower()
-    if len(low) != len(text) or "ı" in low or "ſ" in low:
+    if len(low) != len(text) or CASE_FOLD_TRAPS.search(low):
         return text
     return low
 
@@ -614,7 +615,7 @@ class _Batch:
     def __init__(self, skeletons: Iterable[_Skeleton], scans: _ScanSet) -> None:
         members = [s for s in skeletons if s.batch is None]
         text = "\0".join(s.text for s in members).lower()
-        if members and (len(text) != sum(len(s.text) + 1 for s in members) - 1 or "ı" in text or "ſ" in text):
+        if members and (len(text) != sum(len(s.text) + 1 for s in members) - 1 or CASE_FOLD_TRAPS.search(text)):
             members = [s for s in members if _lower(s.text) is not s.text]  # see _lower
             text = "\0".join(s.text for s in members).lower()
         self.members = members

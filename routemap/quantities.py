@@ -58,6 +58,7 @@ from bisect import bisect_right
 from typing import Callable
 
 from routemap.models import Article, Quantity
+from routemap.reading import IGNORECASE_TWINS
 
 __all__ = [
     "HEDGES",
@@ -230,8 +231,6 @@ FIGURE_RE = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 
-# Characters that re.IGNORECASE matches to an ASCII letter besides its two cases.
-_IGNORECASE_EXTRAS = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
 
 
 def _anchor_pattern() -> str:
@@ -256,7 +255,7 @@ def _anchor_pattern() -> str:
             else:
                 letter, rest = alternative[0], alternative[1:]
                 assert letter.isalpha() and letter.islower(), alternative
-                first_chars.update(letter, letter.upper(), _IGNORECASE_EXTRAS.get(letter, ""))
+                first_chars.update(letter, letter.upper(), IGNORECASE_TWINS.get(letter, ""))
             by_letter.setdefault(letter, []).append(rest)
     groups = " | ".join(f"(?<={letter}) (?: {' | '.join(rests)} )" for letter, rests in by_letter.items())
     return rf"""

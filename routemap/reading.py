@@ -34,6 +34,8 @@ from routemap.errors import InputError
 from routemap.models import Document, Sentence
 
 __all__ = [
+    "CASE_FOLD_TRAPS",
+    "IGNORECASE_TWINS",
     "read_document",
     "document_from_bytes",
     "document_from_text",
@@ -418,6 +420,19 @@ def read_document(path: str | Path) -> Document:
     except OSError as exc:
         raise InputError(source, exc.strerror or str(exc)) from None
     return document_from_bytes(data, source)
+
+
+# ---------------------------------------------------------------------------- case folding
+
+IGNORECASE_TWINS: dict[str, str] = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
+"""The non-ASCII letters that re.IGNORECASE matches to an ASCII letter besides its two cases
+(dotted and dotless i, the Kelvin sign, long s).  The stages that scan lower-cased or
+ASCII-folded text for speed send a text holding one of them the case-insensitive way."""
+
+CASE_FOLD_TRAPS = re.compile("[" + "".join(
+    c for twins in IGNORECASE_TWINS.values() for c in twins if c.lower() not in IGNORECASE_TWINS) + "]")
+"""Those of :data:`IGNORECASE_TWINS` that ``str.lower()`` does not make their ASCII letter
+(İ, ı, ſ; the Kelvin sign lower-cases to k)."""
 
 
 # ---------------------------------------------------------------------------- sentences

@@ -63,6 +63,7 @@ from routemap.errors import RoutemapError, UnknownPlaceError
 from routemap.gazetteer import APOSTROPHES, EXTRA_LETTERS
 from routemap.geo import haversine_km
 from routemap.models import Mention, Place, Sentence, mentions_from_columns
+from routemap.reading import CASE_FOLD_TRAPS, IGNORECASE_TWINS
 
 __all__ = [
     "ATTRIBUTION",
@@ -1735,9 +1736,7 @@ def _not_place_pattern(gazetteer: Any) -> re.Pattern[str] | None:
     return finder[0] if finder is not None else None
 
 
-# Characters that re.IGNORECASE matches to an ASCII letter although str.lower() does not
-# make them that letter (dotted and dotless i, long s): texts with them take the slow path.
-CASE_FOLD_TRAPS = re.compile("[\u0130\u0131\u017f]")
+# CASE_FOLD_TRAPS (routemap.reading): texts with them take the slow path.
 
 
 def _word_finder(words: Sequence[str]) -> Callable[[str], set[int]]:
@@ -1977,8 +1976,8 @@ def _given_name_matches(text: str, starts: Sequence[int]) -> list[re.Match[str]]
 # digits kept, every other character (punctuation, spaces, non-ASCII letters) a space.
 WORD_FOLD = bytes(c + 32 if 65 <= c <= 90 else c if (48 <= c <= 57 or 97 <= c <= 122) else 32 for c in range(256))
 # Characters that re.IGNORECASE matches to an ASCII letter although they are not ASCII
-# (dotted and dotless i, long s, Kelvin sign): a text with one is scanned the slow way.
-ASCII_CASE_TWINS = re.compile("[\u0130\u0131\u017f\u212a]")
+# (routemap.reading.IGNORECASE_TWINS): a text with one is scanned the slow way.
+ASCII_CASE_TWINS = re.compile("[" + "".join(IGNORECASE_TWINS.values()) + "]")
 
 
 def _word_folded(text: str) -> str | None:
